@@ -13,13 +13,20 @@ endif
 
 BOOK_FLAGS := -W -n --keep-going
 
-.PHONY: help venv data book html test lint lab clean
+# MathJax is served from the site itself, so formulas render offline. It comes
+# from the npm registry (needs Node.js's npm) into book/_static/mathjax.
+MATHJAX_VERSION := 3.2.2
+MATHJAX := book/_static/mathjax/tex-chtml.js
+NPM_DIR := .cache/npm
+
+.PHONY: help venv data mathjax book html test lint lab linkcheck clean
 
 help:
 	@echo "make book   set up .venv, fetch the data, execute every notebook, build _build/html"
 	@echo "make test   lint, run the test suite and build the book with every notebook executed"
 	@echo "make lab    JupyterLab on book/ with the project's environment"
 	@echo "make data   fetch the data sets the chapters use"
+	@echo "make linkcheck  check the external links (needs the network; not part of make test)"
 	@echo "make clean  remove the built site and the execution cache"
 
 venv: $(STAMP)
@@ -33,7 +40,18 @@ $(STAMP): pyproject.toml
 data: $(STAMP)
 	$(BIN)/python -m helpers.datasets
 
-html: $(STAMP) data
+mathjax: $(MATHJAX)
+
+$(MATHJAX):
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed to install MathJax for offline reading: see README"; exit 1; }
+	npm install --no-save --no-audit --no-fund --prefix $(NPM_DIR) mathjax@$(MATHJAX_VERSION)
+	rm -rf book/_static/mathjax && mkdir -p book/_static/mathjax/input/tex book/_static/mathjax/output/chtml
+	cp $(NPM_DIR)/node_modules/mathjax/es5/tex-chtml.js book/_static/mathjax/
+	cp -r $(NPM_DIR)/node_modules/mathjax/es5/input/tex/extensions book/_static/mathjax/input/tex/
+	cp -r $(NPM_DIR)/node_modules/mathjax/es5/output/chtml/fonts book/_static/mathjax/output/chtml/
+	cp -r $(NPM_DIR)/node_modules/mathjax/es5/a11y $(NPM_DIR)/node_modules/mathjax/es5/ui book/_static/mathjax/
+
+html: $(STAMP) data $(MATHJAX)
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
 
 book: html
@@ -47,6 +65,9 @@ test: lint html
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/
+
+linkcheck: $(STAMP) $(MATHJAX)
+	$(BIN)/jupyter-book build . --builder linkcheck
 
 clean:
 	rm -rf _build

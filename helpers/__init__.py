@@ -7,7 +7,8 @@ The modules follow the book's architecture, from data to pictures:
 - :mod:`helpers.detectors` -- neural outlier detectors with scikit-learn's contract;
 - :mod:`helpers.numpy_nn` -- NumPy reference implementations of the formulas;
 - :mod:`helpers.metrics` -- evaluation of anomaly scores;
-- :mod:`helpers.plotting` -- the book's figures.
+- :mod:`helpers.plotting` -- the book's figures;
+- :mod:`helpers.distributed` -- streaming and data-parallel training (scaling up).
 
 No module imports one listed above it. Submodules are imported on demand, so
 ``import helpers`` is cheap and does not start TensorFlow.

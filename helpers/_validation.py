@@ -23,7 +23,8 @@ def check_fraction(value, name, *, low=0.0, high=1.0, low_inclusive=False, high_
     above = value >= low if low_inclusive else value > low
     below = value <= high if high_inclusive else value < high
     if not (above and below):
-        interval = f"{'[' if low_inclusive else '('}{low:g}, {high:g}{']' if high_inclusive else ')'}"
+        left, right = "[" if low_inclusive else "(", "]" if high_inclusive else ")"
+        interval = f"{left}{low:g}, {high:g}{right}"
         suffix = f" {meaning}" if meaning else ""
         raise ValueError(f"{name} must be in {interval}; got {value!r}.{suffix}")
     return float(value)

@@ -14,6 +14,9 @@ _SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 def pytest_configure(config):
+    # Quiet, reproducible TensorFlow in every test that imports it (as in the notebooks).
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     if not os.environ.get("HELPERS_DATA_HOME") and _SHARED_DATA.is_dir():
         os.environ["HELPERS_DATA_HOME"] = str(_SHARED_DATA)
 

@@ -1,0 +1,57 @@
+"""The built website (`make test` builds it before running pytest)."""
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+NOISE = ["cuInit", "oneDNN", "cuda drivers", "WARNING:tensorflow", "absl::InitializeLog",
+         "cudart_stub", "IProgress not found", "Traceback (most recent call last)"]
+
+
+def _toc_pages():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries:
+            pages.append(entry["file"])
+            walk(entry.get("sections", []))
+
+    for part in toc["parts"]:
+        walk(part["chapters"])
+    return pages
+
+
+@pytest.fixture(scope="module")
+def site():
+    if not (HTML / "index.html").exists():
+        pytest.fail("no built site in _build/html: run `make book` (or `make test`) first")
+    return HTML
+
+
+@pytest.mark.parametrize("page", _toc_pages())
+def test_every_toc_page_is_built_without_noise(site, page):
+    path = site / f"{page}.html"
+    assert path.exists(), f"{page} was not built"
+    text = path.read_text()
+    for needle in NOISE:
+        assert needle not in text, f"{page}.html contains {needle!r}"
+
+
+def test_landing_page_and_title(site):
+    text = (site / "index.html").read_text()
+    assert "Neural-Network Anomaly Detection" in text
+    assert "2026" in text
+
+
+def test_project_chapter_shows_outputs_figures_and_tables(site):
+    text = (site / "book" / "05_project.html").read_text()
+    assert len(re.findall(r"<img [^>]*src=\"[^\"]+\.png\"", text)) >= 5
+    assert "<table" in text
+    assert "Computed output size would be zero or negative" in text  # the article's real error
+    assert "Total params" in text  # model.summary()
+    assert "± " in text  # the ten-digit table, mean ± std
