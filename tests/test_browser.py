@@ -18,9 +18,8 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 import yaml
+from _book import HTML, ROOT, toc_pages
 
-ROOT = Path(__file__).resolve().parents[1]
-HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 PAGE_BUDGET_BYTES = 3_000_000  # total transfer of the heaviest page
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -30,21 +29,7 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
 pytestmark = pytest.mark.enable_socket  # a local web server, on 127.0.0.1 only
 
 
-def _toc_pages():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            pages.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc["parts"]:
-        walk(part["chapters"])
-    return pages
-
-
-PAGES = _toc_pages()
+PAGES = toc_pages()
 
 
 def _chromium():

@@ -72,7 +72,8 @@ def test_public_modules_declare_all_and_document_it(name):
 
 
 def test_import_helpers_does_not_start_tensorflow():
-    code = "import sys, helpers, helpers.metrics, helpers.datasets; print('tensorflow' in sys.modules)"
+    code = ("import sys, helpers, helpers.metrics, helpers.datasets; "
+            "print('tensorflow' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "False"

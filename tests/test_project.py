@@ -3,34 +3,17 @@
 import json
 import re
 import tomllib
-from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
+from _book import ROOT, toc_pages
 from packaging.requirements import Requirement
 
-ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 
 # pip and conda-forge name one package differently.
 _CONDA_NAME = {"tensorflow-cpu": "tensorflow"}
-
-
-def _toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc.get("parts", []):
-        walk(part["chapters"])
-    walk(toc.get("chapters", []))
-    return files
 
 
 def _resolve(entry):
@@ -68,7 +51,7 @@ def test_pyproject_and_environment_yml_list_the_same_packages():
 
 
 def test_toc_lists_existing_files_and_every_chapter():
-    listed = {_resolve(entry) for entry in _toc_files()}
+    listed = {_resolve(entry) for entry in toc_pages()}
     chapters = set(BOOK.glob("*.ipynb")) | set(BOOK.glob("*.md"))
     assert chapters - listed == set(), "a page in book/ is missing from _toc.yml"
 

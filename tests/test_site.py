@@ -1,29 +1,12 @@
 """The built website (`make test` builds it before running pytest)."""
 
 import re
-from pathlib import Path
 
 import pytest
-import yaml
+from _book import HTML, toc_pages
 
-ROOT = Path(__file__).resolve().parents[1]
-HTML = ROOT / "_build" / "html"
 NOISE = ["cuInit", "oneDNN", "cuda drivers", "WARNING:tensorflow", "absl::InitializeLog",
          "cudart_stub", "IProgress not found", "Traceback (most recent call last)"]
-
-
-def _toc_pages():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            pages.append(entry["file"])
-            walk(entry.get("sections", []))
-
-    for part in toc["parts"]:
-        walk(part["chapters"])
-    return pages
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +16,7 @@ def site():
     return HTML
 
 
-@pytest.mark.parametrize("page", _toc_pages())
+@pytest.mark.parametrize("page", toc_pages())
 def test_every_toc_page_is_built_without_noise(site, page):
     path = site / f"{page}.html"
     assert path.exists(), f"{page} was not built"
