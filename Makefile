@@ -52,6 +52,7 @@ $(MATHJAX):
 	cp -r $(NPM_DIR)/node_modules/mathjax/es5/a11y $(NPM_DIR)/node_modules/mathjax/es5/ui book/_static/mathjax/
 
 html: $(STAMP) data $(MATHJAX)
+	$(BIN)/python scripts/execute_notebooks.py
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
 
 book: html

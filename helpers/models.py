@@ -92,7 +92,7 @@ def build_cnn(input_shape=(8, 8, 1), *, filters=(32, 64), kernel_size=3, pool_si
     return model
 
 
-def train_cnn(X_train, y_train, X_val, y_val, *, epochs=40, batch_size=128, learning_rate=1e-3,
+def train_cnn(X_train, y_train, X_val, y_val, *, epochs=60, batch_size=128, learning_rate=3e-3,
               patience=8, class_weight="balanced", random_state=0, model=None, **build_kwargs):
     """Build, compile and train :func:`build_cnn` the way chapter 5 does.
 
@@ -106,10 +106,10 @@ def train_cnn(X_train, y_train, X_val, y_val, *, epochs=40, batch_size=128, lear
         Training and validation images.
     y_train, y_val : array-like of shape (n_samples,)
         Binary labels, 1 for an anomaly.
-    epochs : int, default=40
+    epochs : int, default=60
         Maximum number of passes over the training data.
     batch_size : int, default=128
-    learning_rate : float, default=1e-3
+    learning_rate : float, default=3e-3
     patience : int or None, default=8
         Epochs without improvement of the validation loss before stopping. With
         ``None`` the model trains for exactly ``epochs`` epochs and the validation

@@ -1,0 +1,63 @@
+"""Execute the book's notebooks in parallel into Jupyter Book's execution cache.
+
+Usage: ``python scripts/execute_notebooks.py [--cache _build/.jupyter_cache]``
+
+Jupyter Book 1 (``execute_notebooks: cache``) executes notebooks one after the
+other. This script runs the same executions first, one notebook per CPU core,
+with jupyter-cache's own parallel executor and into the very cache the build
+reads; the build then finds every notebook up to date and only renders. A
+notebook that fails is not cached, so the build runs it again and reports the
+error in full. ``make html`` calls this script before building.
+"""
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+import yaml
+from jupyter_cache import get_cache
+from jupyter_cache.executors import load_executor
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def toc_notebooks():
+    """The .ipynb files listed in _toc.yml, in reading order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    entries = [toc["root"]]
+
+    def walk(items):
+        for item in items or []:
+            entries.append(item["file"])
+            walk(item.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part["chapters"])
+    return [ROOT / f"{entry}.ipynb" for entry in entries if (ROOT / f"{entry}.ipynb").exists()]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path, default=ROOT / "_build" / ".jupyter_cache")
+    parser.add_argument("--timeout", type=int, default=None,
+                        help="seconds per cell (default: execute.timeout in _config.yml)")
+    args = parser.parse_args()
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    timeout = args.timeout or config["execute"]["timeout"]
+
+    cache = get_cache(args.cache)
+    for path in toc_notebooks():
+        cache.add_nb_to_project(str(path))
+    logger = logging.getLogger("execute_notebooks")
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    executor = load_executor("local-parallel", cache=cache, logger=logger)
+    result = executor.run_and_cache(timeout=timeout, allow_errors=False)
+    print(f"executed in parallel: {len(result.succeeded)} succeeded, "
+          f"{len(result.excepted)} raised, {len(result.errored)} errored "
+          "(failures are re-run and reported by the book build)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
