@@ -22,9 +22,9 @@ from jupyter_cache.executors import load_executor
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def toc_notebooks():
-    """The .ipynb files listed in _toc.yml, in reading order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+def toc_notebooks(toc_path=ROOT / "_toc.yml"):
+    """The .ipynb files listed in the table of contents, in reading order."""
+    toc = yaml.safe_load(Path(toc_path).read_text())
     entries = [toc["root"]]
 
     def walk(items):
@@ -40,6 +40,7 @@ def toc_notebooks():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=ROOT / "_build" / ".jupyter_cache")
+    parser.add_argument("--toc", type=Path, default=ROOT / "_toc.yml")
     parser.add_argument("--timeout", type=int, default=None,
                         help="seconds per cell (default: execute.timeout in _config.yml)")
     args = parser.parse_args()
@@ -47,7 +48,7 @@ def main():
     timeout = args.timeout or config["execute"]["timeout"]
 
     cache = get_cache(args.cache)
-    for path in toc_notebooks():
+    for path in toc_notebooks(args.toc):
         cache.add_nb_to_project(str(path))
     logger = logging.getLogger("execute_notebooks")
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
