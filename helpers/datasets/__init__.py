@@ -1,11 +1,13 @@
 """Loading the data the chapters use.
 
-Taught in :ref:`sec_project` (the digits) and :ref:`sec_data_cards` (the real data sets).
+Taught in :ref:`sec_project` (the digits), :ref:`sec_data_cards` (the real data sets)
+and :ref:`sec_fraud` (the transaction simulator).
 """
 
 from ._adbench import adbench_names, load_adbench
 from ._digits import load_digits_anomaly
 from ._nab import load_nab, load_nab_labels, nab_paths
+from ._transactions import make_transactions
 
 __all__ = [
     "load_digits_anomaly",
@@ -14,4 +16,5 @@ __all__ = [
     "nab_paths",
     "load_nab",
     "load_nab_labels",
+    "make_transactions",
 ]
