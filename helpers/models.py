@@ -221,7 +221,9 @@ def build_dense_autoencoder(input_dim, *, hidden_units=(32, 8), activation="relu
                             output_activation="linear", dropout_rate=0.0):
     """A fully connected autoencoder for tabular data.
 
-    Taught in :ref:`sec_medical`.
+    Taught in :ref:`sec_manufacturing`, with its convolutional counterparts;
+    :class:`helpers.detectors.AutoencoderDetector` wraps the same kind of network in
+    scikit-learn's detector contract, as :ref:`sec_medical` uses it.
 
     The encoder is one ``Dense`` layer per entry of ``hidden_units``; the last entry
     is the bottleneck (the code). The decoder mirrors the encoder without the
