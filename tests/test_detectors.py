@@ -1,0 +1,216 @@
+"""Tests of helpers.detectors: scikit-learn's outlier-detector contract."""
+
+import os
+
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
+
+import pickle
+
+import keras
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from helpers._layers import dense_stack
+from helpers.detectors import AutoencoderDetector, DeepSVDDDetector
+
+TINY = {"epochs": 2, "batch_size": 64, "n_estimators": 1, "warmup_epochs": 1}
+TINY_AE = AutoencoderDetector(hidden_units=(4, 2, 4), **TINY)  # default scaling="both"
+TINY_SVDD = DeepSVDDDetector(hidden_units=(4,), representation_dim=2, **TINY)
+DETECTORS = [TINY_AE, TINY_SVDD]
+# scikit-learn's checks fit ~100 times; one min-max view traces half the graph of two
+CHECKED = [clone(TINY_AE).set_params(scaling="minmax"), TINY_SVDD]
+IDS = ["autoencoder", "deep_svdd"]
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    inliers = rng.normal(size=(300, 3))
+    inliers[:, 2] = inliers[:, 0] + 0.1 * rng.normal(size=300)  # a correlation to learn
+    return inliers
+
+
+@pytest.fixture(scope="module")
+def fitted(data):
+    return [clone(d).set_params(epochs=10).fit(data) for d in DETECTORS]
+
+
+# -- scikit-learn's own estimator checks -------------------------------------------
+
+EXPECTED_FAILED = {
+    # The networks compute in float32, and a matrix product over a subset of the
+    # rows may round differently (relative differences ~1e-6, above the 1e-7
+    # tolerance of the check).
+    "check_methods_subset_invariance": "float32 scores agree with the full batch to ~1e-6 only",
+}
+
+
+@parametrize_with_checks(
+    CHECKED,
+    expected_failed_checks=lambda est: EXPECTED_FAILED,
+)
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+# -- the contract ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("index", [0, 1], ids=IDS)
+def test_offset_is_contamination_percentile(data, fitted, index):
+    detector = fitted[index]
+    expected = np.percentile(detector.score_samples(data), 100 * detector.contamination)
+    np.testing.assert_allclose(detector.offset_, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("index", [0, 1], ids=IDS)
+def test_decision_and_predict_agree(data, fitted, index):
+    detector = fitted[index]
+    scores = detector.score_samples(data)
+    decision = detector.decision_function(data)
+    np.testing.assert_allclose(decision, scores - detector.offset_)
+    labels = detector.predict(data)
+    assert set(np.unique(labels)) <= {-1, 1}
+    np.testing.assert_array_equal(labels == -1, decision < 0)
+    assert abs(np.mean(labels == -1) - detector.contamination) < 0.02
+
+
+@pytest.mark.parametrize("index", [0, 1], ids=IDS)
+def test_obvious_outlier_scores_lower(data, fitted, index):
+    detector = fitted[index]
+    outlier = np.array([[8.0, -8.0, 8.0]])
+    assert detector.score_samples(outlier)[0] < np.min(detector.score_samples(data[:50]))
+    assert detector.predict(outlier)[0] == -1
+
+
+@pytest.mark.parametrize("index", [0, 1], ids=IDS)
+def test_fit_predict_matches_fit_then_predict(data, index):
+    detector = clone(DETECTORS[index])
+    np.testing.assert_array_equal(detector.fit_predict(data), detector.predict(data))
+
+
+# -- reproducibility and persistence ----------------------------------------------
+
+
+@pytest.mark.parametrize("index", [0, 1], ids=IDS)
+def test_same_seed_same_scores(data, index):
+    first = clone(DETECTORS[index]).set_params(random_state=3).fit(data).score_samples(data)
+    again = clone(DETECTORS[index]).set_params(random_state=3).fit(data).score_samples(data)
+    other = clone(DETECTORS[index]).set_params(random_state=4).fit(data).score_samples(data)
+    np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, other)
+
+
+@pytest.mark.parametrize("index", [0, 1], ids=IDS)
+def test_pickle_round_trip(data, fitted, index):
+    detector = fitted[index]
+    restored = pickle.loads(pickle.dumps(detector))
+    np.testing.assert_array_equal(restored.score_samples(data), detector.score_samples(data))
+    np.testing.assert_array_equal(restored.predict(data), detector.predict(data))
+
+
+@pytest.mark.parametrize("index", [0, 1], ids=IDS)
+def test_keras_file_round_trip(data, fitted, index, tmp_path):
+    detector = fitted[index]
+    path = tmp_path / "model.keras"
+    detector.model_.save(path)
+    reloaded = clone(detector)
+    reloaded.__dict__.update(detector.__dict__)
+    reloaded.model_ = keras.saving.load_model(path, safe_mode=True)
+    np.testing.assert_array_equal(reloaded.score_samples(data), detector.score_samples(data))
+
+
+# -- validation and error messages -------------------------------------------------
+
+
+@pytest.mark.parametrize("detector", DETECTORS, ids=IDS)
+@pytest.mark.parametrize("contamination", [0.0, 0.7, -0.1])
+def test_contamination_outside_range(detector, contamination, data):
+    bad = clone(detector).set_params(contamination=contamination)
+    with pytest.raises(ValueError, match=r"contamination must be in \(0, 0\.5\]; got"):
+        bad.fit(data)
+
+
+@pytest.mark.parametrize("detector", DETECTORS, ids=IDS)
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [(np.nan, "Input X contains NaN"), (np.inf, "Input X contains infinity")],
+)
+def test_non_finite_input(detector, data, value, message):
+    bad = data.copy()
+    bad[5, 1] = value
+    with pytest.raises(ValueError, match=message):
+        clone(detector).fit(bad)
+
+
+@pytest.mark.parametrize("detector", DETECTORS, ids=IDS)
+def test_empty_input(detector):
+    with pytest.raises(ValueError, match="0 sample"):
+        clone(detector).fit(np.empty((0, 3)))
+
+
+def test_too_many_features_at_predict(data, fitted):
+    extra = np.hstack([data, data[:, :1]])
+    message = "X has 4 features, but AutoencoderDetector is expecting 3"
+    with pytest.raises(ValueError, match=message):
+        fitted[0].predict(extra)
+
+
+@pytest.mark.parametrize(
+    ("params", "exception", "message"),
+    [
+        ({"hidden_units": (4, 0)}, ValueError, "each entry of hidden_units must be an int >= 1"),
+        ({"hidden_units": "wide"}, TypeError, "hidden_units must be None or a sequence"),
+        ({"epochs": 0}, ValueError, "epochs must be an int >= 1; got 0"),
+        ({"trim_fraction": 0.5}, ValueError, r"trim_fraction must be in \[0, 0\.5\); got 0\.5"),
+        ({"random_state": None}, TypeError, "random_state must be a non-negative int seed"),
+        ({"learning_rate": -1.0}, ValueError, "learning_rate must be in"),
+    ],
+)
+def test_bad_parameters(data, params, exception, message):
+    with pytest.raises(exception, match=message):
+        clone(TINY_AE).set_params(**params).fit(data)
+
+
+def test_svdd_centre_keeps_away_from_zero(fitted):
+    center = fitted[1].center_
+    assert center.shape == (1, 2)
+    assert np.all(np.abs(center) >= 0.1 - 1e-7)
+
+
+# -- composition with scikit-learn ---------------------------------------------------
+
+
+def test_pipeline_and_grid_search(data):
+    fast = clone(TINY_AE).set_params(scaling="minmax")
+    pipeline = make_pipeline(StandardScaler(), fast)
+    assert pipeline.fit(data).predict(data).shape == (300,)
+
+    def separation(estimator, X, y=None):
+        # higher is better: the planted outlier scores far below the inliers
+        scores = estimator.score_samples(np.vstack([X, [[8.0, -8.0, 8.0]]]))
+        return float(np.median(scores[:-1]) - scores[-1])
+
+    search = GridSearchCV(fast, {"scaling": ["minmax", "robust"]}, scoring=separation, cv=2)
+    search.fit(data)
+    assert search.best_params_["scaling"] in ("minmax", "robust")
+
+
+def test_verbose_zero_prints_nothing(data, capsys):
+    clone(TINY_AE).fit(data)
+    assert capsys.readouterr().out == ""
+    clone(TINY_AE).set_params(verbose=1).fit(data)
+    assert "epoch 2/2" in capsys.readouterr().out
+
+
+def test_dense_stack_shapes_and_bias():
+    model = dense_stack(5, (8, 3), activation="relu", output_units=2, use_bias=False, name="s")
+    assert model.name == "s"
+    assert model.output_shape == (None, 2)
+    assert all(len(layer.weights) == 1 for layer in model.layers)  # kernels only
