@@ -8,6 +8,7 @@ The modules follow the book's architecture, from data to pictures:
 - :mod:`helpers.numpy_nn` -- NumPy reference implementations of the formulas;
 - :mod:`helpers.metrics` -- evaluation of anomaly scores;
 - :mod:`helpers.plotting` -- the book's figures;
+- :mod:`helpers.display` -- glued values and formatted tables in a chapter;
 - :mod:`helpers.distributed` -- streaming and data-parallel training (scaling up).
 
 No module imports one listed above it. Submodules are imported on demand, so

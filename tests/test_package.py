@@ -10,7 +10,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "helpers"
 # The book's architecture, from data to pictures. No module imports one listed above it.
-ORDER = ["datasets", "models", "detectors", "numpy_nn", "metrics", "plotting", "distributed"]
+ORDER = ["datasets", "models", "detectors", "numpy_nn", "metrics", "plotting", "display",
+         "distributed"]
 
 
 def _module_files():

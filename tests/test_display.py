@@ -1,0 +1,78 @@
+"""helpers.display: glue that works without MyST-NB, and tables for HTML and LaTeX."""
+
+import builtins
+import re
+
+import pandas as pd
+import pytest
+
+from helpers.display import Table, glue, glue_all
+
+
+@pytest.fixture
+def no_myst_nb(monkeypatch):
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name == "myst_nb" or name.startswith("myst_nb."):
+            raise ImportError("no myst_nb here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+
+
+def test_glue_without_myst_nb_prints_name_and_value(no_myst_nb, capsys):
+    glue("auc", 0.875)
+    glue_all({"n_anomalies": 17, "label": "digit 3"})
+    assert capsys.readouterr().out.splitlines() == [
+        "auc = 0.875", "n_anomalies = 17", "label = digit 3"]
+
+
+def test_glue_with_myst_nb_delegates(monkeypatch):
+    calls = []
+    import myst_nb
+
+    monkeypatch.setattr(myst_nb, "glue", lambda *args, **kwargs: calls.append((args, kwargs)))
+    glue("auc", 0.5)
+    assert calls == [(("auc", 0.5), {"display": False})]
+
+
+@pytest.mark.parametrize("name", ["two words", "", 3, "1st"])
+def test_glue_rejects_names_that_are_not_identifiers(name):
+    with pytest.raises(ValueError, match=r"name must be a Python identifier .*; got "):
+        glue(name, 1)
+
+
+def test_glue_all_needs_a_mapping():
+    with pytest.raises(TypeError, match="values must be a mapping of name -> value; got list"):
+        glue_all([("a", 1)])
+
+
+def _table():
+    data = pd.DataFrame({"method": ["IForest", "AE_1"], "ROC-AUC": [0.93456, 0.9]})
+    return Table(data, formats={"ROC-AUC": "{:.3f}"}, caption="Mean ROC-AUC, 100% of sets")
+
+
+def test_table_formats_columns_in_every_representation():
+    table = _table()
+    assert "0.935" in repr(table) and "0.93456" not in repr(table)
+    assert "<caption>Mean ROC-AUC, 100% of sets</caption>" in table._repr_html_()
+    assert ">0.935<" in table._repr_html_()
+
+
+def test_table_latex_is_escaped_and_has_no_float():
+    latex = _table()._repr_latex_()
+    assert r"AE\_1" in latex and r"100\% of sets" in latex
+    assert r"\begin{tabular}" in latex and r"\begin{table}" not in latex
+    assert re.search(r"IForest & 0\.935 \\\\", latex)
+
+
+def test_table_rejects_unknown_format_columns():
+    message = r"formats names columns that data does not have: \[.AP.\]"
+    with pytest.raises(ValueError, match=message):
+        Table(pd.DataFrame({"a": [1]}), formats={"AP": "{:.2f}"})
+
+
+def test_table_needs_a_dataframe():
+    with pytest.raises(TypeError, match="data must be a pandas DataFrame; got dict"):
+        Table({"a": [1]})
