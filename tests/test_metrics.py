@@ -63,3 +63,73 @@ def test_bad_input(y, scores, kwargs, error, message):
     kwargs = {"threshold": 0.5, **kwargs}
     with pytest.raises(error, match=message):
         evaluate_scores(np.array(y), np.array(scores), **kwargs)
+
+
+# --- bootstrap_interval -------------------------------------------------------------
+
+from sklearn.metrics import average_precision_score, roc_auc_score  # noqa: E402
+
+from helpers.metrics import (  # noqa: E402
+    _average_precision_rows,
+    _roc_auc_rows,
+    bootstrap_interval,
+)
+
+
+@pytest.mark.parametrize(("rows", "reference"), [(_roc_auc_rows, roc_auc_score),
+                                                 (_average_precision_rows,
+                                                  average_precision_score)])
+def test_vectorised_metrics_equal_scikit_learn_row_by_row(rows, reference):
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, size=(50, 40))
+    y[:, :2] = [0, 1]  # both classes in every row
+    scores = rng.integers(0, 6, size=(50, 40)).astype(float)  # many ties
+    expected = [reference(row_y, row_s) for row_y, row_s in zip(y, scores, strict=True)]
+    np.testing.assert_allclose(rows(y, scores), expected, rtol=0, atol=1e-12)
+
+
+def test_bootstrap_of_a_perfect_ranking_is_a_point():
+    result = bootstrap_interval(Y[[0, 1, 4, 6]], [0.1, 0.2, 0.8, 0.9], n_resamples=200)
+    assert (result["estimate"], result["low"], result["high"]) == (1.0, 1.0, 1.0)
+    assert (result["n_anomalies"], result["n_samples"]) == (2, 4)
+
+
+def test_bootstrap_interval_matches_its_definition():
+    # The known answer: the percentiles of the metric over the same stratified resamples.
+    result = bootstrap_interval(Y, SCORES, metric="average_precision", n_resamples=300,
+                                confidence=0.9, random_state=7)
+    rng = np.random.default_rng(7)
+    anomalies, normals = np.flatnonzero(Y == 1), np.flatnonzero(Y == 0)
+    idx = np.concatenate([rng.choice(anomalies, size=(300, 3)),
+                          rng.choice(normals, size=(300, 5))], axis=1)
+    values = [average_precision_score(Y[row], SCORES[row]) for row in idx]
+    assert result["low"] == pytest.approx(np.quantile(values, 0.05))
+    assert result["high"] == pytest.approx(np.quantile(values, 0.95))
+    assert result["estimate"] == pytest.approx(average_precision_score(Y, SCORES))
+    assert result == bootstrap_interval(Y, SCORES, metric="average_precision",
+                                        n_resamples=300, confidence=0.9, random_state=7)
+
+
+def test_bootstrap_interval_narrows_with_more_anomalies():
+    rng = np.random.default_rng(0)
+
+    def width(n_anomalies):
+        y = np.r_[np.zeros(500), np.ones(n_anomalies)].astype(int)
+        scores = np.r_[rng.normal(0, 1, 500), rng.normal(1.5, 1, n_anomalies)]
+        result = bootstrap_interval(y, scores, n_resamples=500)
+        assert result["low"] <= result["estimate"] <= result["high"]
+        return result["high"] - result["low"]
+
+    assert width(400) < width(10) / 3
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"metric": "f1"}, ValueError,
+     "metric must be one of 'roc_auc', 'average_precision'; got 'f1'"),
+    ({"n_resamples": 0}, ValueError, "n_resamples must be an int >= 1; got 0"),
+    ({"confidence": 1.0}, ValueError, r"confidence must be in \(0, 1\); got 1.0"),
+    ({"random_state": -1}, ValueError, "random_state must be a non-negative int seed; got -1"),
+])
+def test_bootstrap_interval_rejects_bad_parameters(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        bootstrap_interval(Y, SCORES, **kwargs)
