@@ -16,10 +16,8 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
     roc_auc_score,
 )
-from sklearn.utils import column_or_1d
-from sklearn.utils.validation import check_consistent_length
 
-from ._validation import check_positive_int
+from ._validation import check_float_array, check_positive_int
 
 __all__ = ["check_scores", "best_f1_threshold", "precision_at_k", "evaluate_scores"]
 
@@ -32,9 +30,14 @@ def check_scores(y_true, scores):
     y_true : ndarray of shape (n_samples,), int
     scores : ndarray of shape (n_samples,), float
     """
-    y_true = column_or_1d(np.asarray(y_true))
-    scores = column_or_1d(np.asarray(scores, dtype=float))
-    check_consistent_length(y_true, scores)
+    y_true = _as_column(np.asarray(y_true), "y_true")
+    if y_true.dtype.kind not in "biuf":
+        raise TypeError(f"y_true must hold 0 (normal) and 1 (anomaly) as numbers; got an array "
+                        f"of dtype {y_true.dtype}.")
+    scores = _as_column(check_float_array(scores, "scores", dtype=np.float64), "scores")
+    if len(y_true) != len(scores):
+        raise ValueError(f"y_true and scores must have the same length; got {len(y_true)} and "
+                         f"{len(scores)}.")
     values = set(np.unique(y_true).tolist())
     if not values <= {0, 1}:
         raise ValueError(f"y_true must hold only 0 (normal) and 1 (anomaly); got values "
@@ -42,9 +45,17 @@ def check_scores(y_true, scores):
     if values != {0, 1}:
         raise ValueError("y_true must contain both classes, 0 (normal) and 1 (anomaly); "
                          f"got only {sorted(values)}.")
-    if not np.all(np.isfinite(scores)):
-        raise ValueError("scores must be finite; got NaN or infinite values.")
     return y_true.astype(int), scores
+
+
+def _as_column(array, name):
+    """``array`` of shape (n,) or (n, 1) as shape (n,); raise for any other shape."""
+    if array.ndim == 2 and array.shape[1] == 1:
+        return array[:, 0]
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of shape (n_samples,); got an array of "
+                         f"shape {array.shape}.")
+    return array
 
 
 def best_f1_threshold(y_true, scores):
