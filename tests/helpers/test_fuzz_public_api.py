@@ -171,7 +171,7 @@ def test_model_builders_refuse_bad_sizes(value):
 @FUZZ
 @given(value=NOT_FRACTIONS.filter(lambda v: not (isinstance(v, float) and 0 <= v < 1)))
 def test_model_builders_refuse_bad_dropout(value):
-    _raises_clearly(lambda: models.build_dense_autoencoder(8, dropout_rate=value), "dropout_rate")
+    _raises_clearly(lambda: models.build_dense_autoencoder(12, dropout_rate=value), "dropout_rate")
 
 
 @FUZZ
@@ -195,7 +195,7 @@ def test_detectors_and_loaders_refuse_bad_contamination(value):
     _raises_clearly(lambda: AutoencoderDetector(contamination=value).fit(np.ones((4, 3))),
                     "contamination")
     _raises_clearly(lambda: load_digits_anomaly(1, contamination=value), "contamination")
-    _raises_clearly(lambda: make_transactions(fraud_rate=value), "fraud_rate")
+    _raises_clearly(lambda: make_transactions(10, 5, fraud_rate=value), "fraud_rate")
 
 
 @FUZZ
