@@ -98,6 +98,7 @@ def test_fit_predict_matches_fit_then_predict(data, index):
 # -- reproducibility and persistence ----------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", [0, 1], ids=IDS)
 def test_same_seed_same_scores(data, index):
     first = clone(DETECTORS[index]).set_params(random_state=3).fit(data).score_samples(data)
@@ -195,6 +196,7 @@ def test_svdd_centre_keeps_away_from_zero(fitted):
 # -- composition with scikit-learn ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pipeline_and_grid_search(data):
     fast = clone(TINY_AE).set_params(scaling="minmax")
     pipeline = make_pipeline(StandardScaler(), fast)
@@ -214,6 +216,7 @@ def test_pipeline_and_grid_search(data):
     np.testing.assert_array_equal(search.cv_results_["mean_test_score"], [0.0, 1.0])
 
 
+@pytest.mark.slow
 def test_verbose_zero_prints_nothing(data, capsys):
     clone(TINY_AE).fit(data)
     assert capsys.readouterr().out == ""

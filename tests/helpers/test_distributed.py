@@ -189,6 +189,7 @@ def test_free_loopback_ports():
     assert all(isinstance(port, int) and 0 < port < 65536 for port in ports)
 
 
+@pytest.mark.slow
 def test_one_device_training_learns_and_reports_every_row(rows):
     # 300 rows in batches of 128: the last batch has 44 rows.
     model, history = train_autoencoder_distributed(
@@ -208,6 +209,7 @@ def test_one_device_training_learns_and_reports_every_row(rows):
     assert first_batch_only["loss"][0] == pytest.approx(expected, rel=1e-5)
 
 
+@pytest.mark.slow
 def test_checkpoint_restart_resumes_exactly(rows, tmp_path):
     strategy = tf.distribute.get_strategy()
 

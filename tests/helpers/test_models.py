@@ -129,6 +129,7 @@ def tiny_digits():
     return X_train[:200], y_train[:200], X_val[:70], y_val[:70]
 
 
+@pytest.mark.slow
 def test_train_cnn_returns_model_and_history(tiny_digits):
     X_train, y_train, X_val, y_val = tiny_digits
     assert 0 < y_train.sum() < len(y_train)
@@ -142,6 +143,7 @@ def test_train_cnn_returns_model_and_history(tiny_digits):
     assert model.compiled
 
 
+@pytest.mark.slow
 def test_train_cnn_without_patience_trains_every_epoch(tiny_digits):
     X_train, y_train, X_val, y_val = tiny_digits
     _, history = train_cnn(X_train, y_train, X_val, y_val, epochs=3, patience=None,
@@ -150,6 +152,7 @@ def test_train_cnn_without_patience_trains_every_epoch(tiny_digits):
     assert len(history["loss"]) == 3
 
 
+@pytest.mark.slow
 def test_train_cnn_retrains_a_model_as_if_new(tiny_digits):
     # Passing model= reuses the traced graph; the result must equal a fresh build's
     # with the same seed (which also checks that training is reproducible).
@@ -283,6 +286,7 @@ def test_dense_autoencoder_rejects_bad_arguments(args, kwargs, error, match):
         build_dense_autoencoder(*args, **kwargs)
 
 
+@pytest.mark.slow
 def test_dense_autoencoder_learns_a_low_dimensional_data_set():
     # 256 points on a 2-D plane in 10-D, plus a little noise: a 2-unit code suffices.
     rng = np.random.default_rng(0)
@@ -341,6 +345,7 @@ def test_conv_autoencoder_rejects_bad_arguments(args, kwargs, error, match):
         build_conv_autoencoder(*args, **kwargs)
 
 
+@pytest.mark.slow
 def test_conv_autoencoder_learns_smooth_images():
     # Horizontal stripes of one frequency with a random phase, pixels in [0.1, 0.9].
     rng = np.random.default_rng(0)
@@ -399,6 +404,7 @@ def test_conv1d_autoencoder_rejects_bad_arguments(args, kwargs, error, match):
         build_conv1d_autoencoder(*args, **kwargs)
 
 
+@pytest.mark.slow
 def test_conv1d_autoencoder_learns_sine_windows():
     X = _sine_windows(256, 32)
     model = build_conv1d_autoencoder(32, filters=(16, 8), kernel_size=5)
@@ -446,6 +452,7 @@ def test_lstm_autoencoder_rejects_bad_arguments(args, kwargs, error, match):
         build_lstm_autoencoder(*args, **kwargs)
 
 
+@pytest.mark.slow
 def test_lstm_autoencoder_learns_levels():
     # Windows at a random level with a fixed ripple: the code only needs the level.
     # (Random-phase sines take an LSTM autoencoder far more steps than a test can afford.)
