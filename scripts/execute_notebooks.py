@@ -57,14 +57,14 @@ def helpers_hash(package=ROOT / "helpers"):
 STAMP_NAME = "helpers.sha256"  # inside the cache folder, so that a copied cache keeps it
 
 
-def clear_stale_cache(cache_path):
+def clear_stale_cache(cache_path, package=ROOT / "helpers"):
     """Delete the execution cache if ``helpers/`` changed since it was filled; stamp it.
 
     The stamp is the file ``helpers.sha256`` in the cache folder; a cache without
     one (filled by an older version of this script) counts as stale.
     Returns True when the cache was cleared.
     """
-    current = helpers_hash()
+    current = helpers_hash(package)
     stamp = Path(cache_path) / STAMP_NAME
     stamped = stamp.read_text().strip() if stamp.exists() else None
     cleared = False

@@ -33,7 +33,8 @@ __all__ = ["main"]
 
 def main(argv=None):
     """Parse the arguments, train under MultiWorkerMirroredStrategy, write the JSON result."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m helpers.distributed",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", required=True, help="folder of .npy shards")
     parser.add_argument("--output", required=True, help="where to write this worker's JSON")
     parser.add_argument("--epochs", type=int, default=3)

@@ -340,3 +340,12 @@ def test_iter_npy_chunks_rejects_non_tables(tmp_path):
         iter_npy_chunks(tmp_path / "vector.npy")
     with pytest.raises(ValueError, match=r"chunk_rows must be an int >= 1; got 0"):
         iter_npy_chunks(tmp_path / "vector.npy", chunk_rows=0)
+
+
+def test_worker_command_is_the_package_main():
+    completed = subprocess.run([sys.executable, "-m", "helpers.distributed", "--help"],
+                               capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith("usage: python -m helpers.distributed")
+    for option in ("--data-dir", "--output", "--hidden-units", "--checkpoint-dir", "--fit"):
+        assert option in completed.stdout
