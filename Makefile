@@ -19,11 +19,12 @@ MATHJAX_VERSION := 3.2.2
 MATHJAX := book/_static/mathjax/tex-chtml.js
 NPM_DIR := .cache/npm
 
-.PHONY: help venv data mathjax book html test lint lab linkcheck clean
+.PHONY: help venv data mathjax book html test check lint lab linkcheck clean
 
 help:
 	@echo "make book   set up .venv, fetch the data, execute every notebook, build _build/html"
 	@echo "make test   lint, run the test suite and build the book with every notebook executed"
+	@echo "make check  lint and the fast tests of helpers (no book build): the edit-test loop"
 	@echo "make lab    JupyterLab on book/ with the project's environment"
 	@echo "make data   fetch the data sets the chapters use"
 	@echo "make linkcheck  check the external links (needs the network; not part of make test)"
@@ -34,7 +35,7 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e ".[book,test,dev]"
+	$(BIN)/python -m pip install -e ".[book,test,bench,dev]"
 	touch $(STAMP)
 
 data: $(STAMP)
@@ -51,6 +52,8 @@ $(MATHJAX):
 	cp -r $(NPM_DIR)/node_modules/mathjax/es5/output/chtml/fonts book/_static/mathjax/output/chtml/
 	cp -r $(NPM_DIR)/node_modules/mathjax/es5/a11y $(NPM_DIR)/node_modules/mathjax/es5/ui book/_static/mathjax/
 
+# scripts/execute_notebooks.py first clears the execution cache when helpers/ (data
+# registry included) changed since the cache was filled, so no page shows stale outputs.
 html: $(STAMP) data $(MATHJAX)
 	$(BIN)/python scripts/execute_notebooks.py
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
@@ -63,6 +66,9 @@ lint: $(STAMP)
 
 test: lint html
 	$(BIN)/python -m pytest
+
+check: lint
+	$(BIN)/python -m pytest tests/helpers -m "not slow" -q -p no:cacheprovider
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/

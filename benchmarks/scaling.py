@@ -9,7 +9,8 @@ Two measurements for the book's section on scaling up (``sec_scaling``):
    process with ``helpers.distributed.score_to_file`` over
    ``helpers.distributed.iter_npy_chunks`` (chunks of ``--chunk-rows``), writing
    float64 scores to a file with plain writes. The model is the workers' dense
-   autoencoder (``helpers._worker.build_autoencoder``, seed 0, untrained: speed
+   autoencoder (``helpers.models.build_dense_autoencoder(n_features,
+   hidden_units=(16, 4))``, seed 0, untrained: speed
    does not depend on the weights) scored by minus its reconstruction error.
    Each child reports rows/s and its peak resident memory
    (``resource.getrusage(RUSAGE_SELF).ru_maxrss``), both before streaming (after
@@ -94,12 +95,12 @@ def child_stream(path, chunk_rows, scores_path):
     """Score a .npy file chunk by chunk; print a JSON report."""
     import keras
 
-    from helpers._worker import build_autoencoder
     from helpers.distributed import iter_npy_chunks, score_to_file
+    from helpers.models import build_dense_autoencoder
 
     keras.utils.set_random_seed(0)
     n_features = int(np.load(path, mmap_mode="r").shape[1])
-    model = build_autoencoder(n_features)
+    model = build_dense_autoencoder(n_features, hidden_units=(16, 4))
     warm_up = next(iter_npy_chunks(path, chunk_rows=chunk_rows))
     with open(os.devnull, "wb") as sink:
         score_to_file(model, [warm_up], sink)  # compiles the scoring function
@@ -117,11 +118,11 @@ def child_predict(path, batch_size):
     """Load the whole file and score it with model.predict; print a JSON report."""
     import keras
 
-    from helpers._worker import build_autoencoder
+    from helpers.models import build_dense_autoencoder
 
     keras.utils.set_random_seed(0)
     X = np.load(path)
-    model = build_autoencoder(X.shape[1])
+    model = build_dense_autoencoder(X.shape[1], hidden_units=(16, 4))
     # A first full call compiles predict for the full and the last, shorter batch: the
     # timed call below is predict at its best.
     model.predict(X, batch_size=batch_size, verbose=0)

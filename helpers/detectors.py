@@ -17,7 +17,6 @@ Taught in :ref:`sec_benchmark`.
 """
 
 import math
-import numbers
 
 import keras
 import numpy as np
@@ -27,40 +26,30 @@ from sklearn.pipeline import FeatureUnion, make_pipeline
 from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from helpers._layers import dense_stack
-from helpers._validation import (
-    check_choice,
+from ._validation import (
     check_fraction,
+    check_int,
+    check_non_negative_int,
+    check_non_negative_number,
+    check_one_of,
     check_positive_int,
-    check_random_state,
+    check_positive_int_tuple,
+    check_positive_number,
+    check_seed,
 )
+from .models import build_dense_network
 
 __all__ = ["AutoencoderDetector", "DeepSVDDDetector"]
 
 _VIEWS = ("minmax", "robust", "both")
 _CHUNK = 4096  # rows per forward pass at scoring time (fixed, so scores never depend on it)
-
-
-def _check_hidden_units(value, name="hidden_units"):
-    """Return ``value`` as a tuple of positive ints (``None`` passes through)."""
-    if value is None:
-        return None
-    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
-        raise TypeError(
-            f"{name} must be None or a sequence of positive ints, such as (32, 8, 32); "
-            f"got {value!r}."
-        )
-    units = tuple(value)
-    for unit in units:
-        check_positive_int(unit, f"each entry of {name}")
-    return units
+_SVDD_HIDDEN_UNITS = (64, 32)  # DeepSVDDDetector's default widths
 
 
 def _check_contamination(value):
     return check_fraction(
         value,
         "contamination",
-        low=0.0,
         high=0.5,
         meaning="It is the expected share of anomalies in the training data.",
     )
@@ -69,9 +58,12 @@ def _check_contamination(value):
 class _NeuralDetector(OutlierMixin, BaseEstimator):
     """Shared fitting, scoring and thresholding of the neural detectors.
 
-    Subclasses implement ``_check_params``, ``_build(n_features)``, ``_prepare(model, X)``
-    (set up anything fixed before training) and ``_sample_errors(model, X, training)``
-    (a tensor of shape ``(n_samples, n_estimators)``, the per-network anomaly measure).
+    Subclasses implement ``_check_params`` (validation only: it sets nothing),
+    ``_make_scaler()`` (the unfitted input scaling), ``_build(n_columns)``,
+    ``_prepare(model, X)`` (set up anything fixed before training) and
+    ``_sample_errors(model, X, training)`` (a tensor of shape
+    ``(n_samples, n_networks)``, the per-network anomaly measure), and define
+    ``_hidden_units`` and ``_n_networks`` from their parameters.
     """
 
     # -- fitting -----------------------------------------------------------
@@ -79,19 +71,17 @@ class _NeuralDetector(OutlierMixin, BaseEstimator):
         check_positive_int(self.epochs, "epochs")
         check_positive_int(self.batch_size, "batch_size")
         check_positive_int(self.n_estimators, "n_estimators")
-        check_positive_int(self.warmup_epochs, "warmup_epochs", minimum=0)
-        check_fraction(self.learning_rate, "learning_rate", low=0.0, high=math.inf,
-                       high_inclusive=False)
-        check_fraction(self.weight_decay, "weight_decay", low=0.0, high=math.inf,
-                       low_inclusive=True, high_inclusive=False)
-        check_fraction(self.trim_fraction, "trim_fraction", low=0.0, high=0.5,
+        check_non_negative_int(self.warmup_epochs, "warmup_epochs")
+        check_positive_number(self.learning_rate, "learning_rate")
+        check_non_negative_number(self.weight_decay, "weight_decay")
+        check_fraction(self.trim_fraction, "trim_fraction", high=0.5,
                        low_inclusive=True, high_inclusive=False,
                        meaning="It is the share of training samples ignored after warm-up.")
         _check_contamination(self.contamination)
-        check_random_state(self.random_state)
-        if not isinstance(self.verbose, numbers.Integral) or isinstance(self.verbose, bool):
-            raise TypeError(f"verbose must be an int; got {self.verbose!r}.")
-        return _check_hidden_units(self.hidden_units)
+        check_seed(self.random_state)
+        check_int(self.verbose, "verbose", minimum=0)
+        if self.hidden_units is not None:
+            check_positive_int_tuple(self.hidden_units, "hidden_units")
 
     def fit(self, X, y=None):
         """Train the networks on ``X`` (unlabelled) and set the threshold.
@@ -171,9 +161,6 @@ class _NeuralDetector(OutlierMixin, BaseEstimator):
             for start in range(0, data.shape[0], _CHUNK)
         ]
         return np.concatenate([np.asarray(part, dtype=np.float64) for part in parts], axis=0)
-
-    def _make_scaler(self):
-        return MinMaxScaler()
 
     def _combine(self, errors):
         """Score from per-network measures: minus their geometric mean, each measure in
@@ -341,10 +328,20 @@ class AutoencoderDetector(_NeuralDetector):
         self.verbose = verbose
 
     def _check_params(self):
-        self._hidden_units = self._check_common_params()
-        check_choice(self.scaling, "scaling", _VIEWS)
-        self._views = ("minmax", "robust") if self.scaling == "both" else (self.scaling,)
-        self._n_networks = self.n_estimators * len(self._views)
+        self._check_common_params()
+        check_one_of(self.scaling, "scaling", _VIEWS)
+
+    @property
+    def _views(self):
+        return ("minmax", "robust") if self.scaling == "both" else (self.scaling,)
+
+    @property
+    def _n_networks(self):
+        return self.n_estimators * len(self._views)
+
+    @property
+    def _hidden_units(self):
+        return None if self.hidden_units is None else tuple(self.hidden_units)
 
     def _make_scaler(self):
         scalers = {
@@ -364,9 +361,9 @@ class AutoencoderDetector(_NeuralDetector):
             hidden = (width, bottleneck, width)
         inputs = [keras.Input(shape=(n_features,), name=f"{view}_features") for view in self._views]
         outputs = [
-            dense_stack(n_features, hidden, activation="relu", output_units=n_features,
-                        output_activation=None, use_bias=True,
-                        name=f"autoencoder_{view}_{index}")(view_input)
+            build_dense_network(n_features, hidden, output_units=n_features,
+                                activation="relu", output_activation="linear", use_bias=True,
+                                name=f"autoencoder_{view}_{index}")(view_input)
             for view, view_input in zip(self._views, inputs, strict=True)
             for index in range(self.n_estimators)
         ]
@@ -450,7 +447,7 @@ class DeepSVDDDetector(_NeuralDetector):
     def __init__(
         self,
         *,
-        hidden_units=(64, 32),
+        hidden_units=_SVDD_HIDDEN_UNITS,
         representation_dim=16,
         epochs=30,
         batch_size=256,
@@ -477,10 +474,16 @@ class DeepSVDDDetector(_NeuralDetector):
         self.verbose = verbose
 
     def _check_params(self):
-        hidden = self._check_common_params()
-        self._hidden_units = (64, 32) if hidden is None else hidden
-        self._n_networks = self.n_estimators
+        self._check_common_params()
         check_positive_int(self.representation_dim, "representation_dim")
+
+    @property
+    def _n_networks(self):
+        return self.n_estimators
+
+    @property
+    def _hidden_units(self):
+        return _SVDD_HIDDEN_UNITS if self.hidden_units is None else tuple(self.hidden_units)
 
     def _make_scaler(self):
         return StandardScaler()
@@ -488,9 +491,10 @@ class DeepSVDDDetector(_NeuralDetector):
     def _build(self, n_features):
         inputs = keras.Input(shape=(n_features,), name="features")
         outputs = [
-            dense_stack(n_features, self._hidden_units, activation="relu",
-                        output_units=self.representation_dim, output_activation=None,
-                        use_bias=False, name=f"svdd_{index}")(inputs)
+            build_dense_network(n_features, self._hidden_units,
+                                output_units=self.representation_dim, activation="relu",
+                                output_activation="linear", use_bias=False,
+                                name=f"svdd_{index}")(inputs)
             for index in range(self.n_estimators)
         ]
         merged = outputs[0] if len(outputs) == 1 else keras.layers.Concatenate(

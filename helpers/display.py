@@ -61,9 +61,12 @@ def _show(name, value):
     if isinstance(value, numbers.Number | np.generic | str):
         print(f"{name} = {value}")
         return
-    from IPython.display import display as ipython_display
-
     print(f"{name} =")
+    try:
+        from IPython.display import display as ipython_display
+    except ImportError:  # plain Python: no rich display
+        print(value)
+        return
     ipython_display(value)
 
 

@@ -16,10 +16,8 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
     roc_auc_score,
 )
-from sklearn.utils import column_or_1d
-from sklearn.utils.validation import check_consistent_length
 
-from ._validation import check_fraction, check_positive_int, check_random_state
+from ._validation import check_float_array, check_fraction, check_positive_int, check_seed
 
 __all__ = [
     "check_scores",
@@ -38,9 +36,14 @@ def check_scores(y_true, scores):
     y_true : ndarray of shape (n_samples,), int
     scores : ndarray of shape (n_samples,), float
     """
-    y_true = column_or_1d(np.asarray(y_true))
-    scores = column_or_1d(np.asarray(scores, dtype=float))
-    check_consistent_length(y_true, scores)
+    y_true = _as_column(np.asarray(y_true), "y_true")
+    if y_true.dtype.kind not in "biuf":
+        raise TypeError(f"y_true must hold 0 (normal) and 1 (anomaly) as numbers; got an array "
+                        f"of dtype {y_true.dtype}.")
+    scores = _as_column(check_float_array(scores, "scores", dtype=np.float64), "scores")
+    if len(y_true) != len(scores):
+        raise ValueError(f"y_true and scores must have the same length; got {len(y_true)} and "
+                         f"{len(scores)}.")
     values = set(np.unique(y_true).tolist())
     if not values <= {0, 1}:
         raise ValueError(f"y_true must hold only 0 (normal) and 1 (anomaly); got values "
@@ -48,9 +51,17 @@ def check_scores(y_true, scores):
     if values != {0, 1}:
         raise ValueError("y_true must contain both classes, 0 (normal) and 1 (anomaly); "
                          f"got only {sorted(values)}.")
-    if not np.all(np.isfinite(scores)):
-        raise ValueError("scores must be finite; got NaN or infinite values.")
     return y_true.astype(int), scores
+
+
+def _as_column(array, name):
+    """``array`` of shape (n,) or (n, 1) as shape (n,); raise for any other shape."""
+    if array.ndim == 2 and array.shape[1] == 1:
+        return array[:, 0]
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of shape (n_samples,); got an array of "
+                         f"shape {array.shape}.")
+    return array
 
 
 def best_f1_threshold(y_true, scores):
@@ -215,7 +226,7 @@ def bootstrap_interval(y_true, scores, *, metric="roc_auc", n_resamples=1000,
                          f"got {metric!r}.")
     n_resamples = check_positive_int(n_resamples, "n_resamples")
     confidence = check_fraction(confidence, "confidence", high_inclusive=False)
-    random_state = check_random_state(random_state)
+    random_state = check_seed(random_state)
     score_rows = _roc_auc_rows if metric == "roc_auc" else _average_precision_rows
     rng = np.random.default_rng(random_state)
     anomalies, normals = np.flatnonzero(y_true == 1), np.flatnonzero(y_true == 0)

@@ -1,30 +1,34 @@
 """Keras model builders: pure functions that return uncompiled models.
 
 Taught in :ref:`sec_project` (the CNN) and :ref:`sec_manufacturing` (the autoencoders).
+
+:func:`build_dense_network` is the package's one builder of fully connected
+networks: :func:`build_dense_autoencoder` mirrors its widths into an autoencoder,
+the detectors of :mod:`helpers.detectors` stack several of them, and the
+training loop of :mod:`helpers.distributed` trains :func:`build_dense_autoencoder`.
 """
 
 import numpy as np
 
-from ._validation import check_fraction, check_positive_int, check_random_state
+from ._validation import (
+    check_fraction,
+    check_int,
+    check_one_of,
+    check_positive_int,
+    check_positive_int_tuple,
+    check_positive_number,
+    check_seed,
+)
 
 __all__ = [
     "build_cnn",
     "train_cnn",
+    "build_dense_network",
     "build_dense_autoencoder",
     "build_conv_autoencoder",
     "build_conv1d_autoencoder",
     "build_lstm_autoencoder",
 ]
-
-
-def _check_input_shape(input_shape, rank):
-    if not isinstance(input_shape, tuple) or len(input_shape) != rank:
-        raise ValueError(
-            f"input_shape must be a tuple of {rank} positive ints; got {input_shape!r}."
-        )
-    for size in input_shape:
-        check_positive_int(size, "input_shape entries")
-    return input_shape
 
 
 def build_cnn(input_shape=(8, 8, 1), *, filters=(32, 64), kernel_size=3, pool_size=2,
@@ -61,11 +65,9 @@ def build_cnn(input_shape=(8, 8, 1), *, filters=(32, 64), kernel_size=3, pool_si
     import keras
     from keras import layers
 
-    height, width, _ = _check_input_shape(input_shape, 3)
-    if not isinstance(filters, tuple) or not filters:
-        raise ValueError(f"filters must be a non-empty tuple of positive ints; got {filters!r}.")
-    for n_filters in filters:
-        check_positive_int(n_filters, "filters entries")
+    input_shape = check_positive_int_tuple(input_shape, "input_shape", length=3)
+    height, width, _ = input_shape
+    filters = check_positive_int_tuple(filters, "filters")
     check_positive_int(kernel_size, "kernel_size")
     check_positive_int(pool_size, "pool_size")
     check_positive_int(dense_units, "dense_units")
@@ -142,10 +144,9 @@ def train_cnn(X_train, y_train, X_val, y_val, *, epochs=60, batch_size=128, lear
     check_positive_int(batch_size, "batch_size")
     if patience is not None:
         check_positive_int(patience, "patience")
-    check_fraction(learning_rate, "learning_rate", high=np.inf)
-    check_random_state(random_state)
-    if class_weight not in ("balanced", None):
-        raise ValueError(f"class_weight must be 'balanced' or None; got {class_weight!r}.")
+    check_positive_number(learning_rate, "learning_rate")
+    check_seed(random_state)
+    check_one_of(class_weight, "class_weight", ("balanced", None))
     y_train = np.asarray(y_train)
     if not set(np.unique(y_train)) <= {0, 1}:
         raise ValueError(f"y_train must hold 0/1 labels; got values {np.unique(y_train)[:10]}.")
@@ -179,15 +180,6 @@ def train_cnn(X_train, y_train, X_val, y_val, *, epochs=60, batch_size=128, lear
 # Autoencoders: trained to reproduce their input, scored by reconstruction error.
 # ---------------------------------------------------------------------------
 
-def _check_units(value, name):
-    """Return ``value`` if it is a non-empty tuple of positive ints; raise otherwise."""
-    if not isinstance(value, tuple) or not value:
-        raise ValueError(f"{name} must be a non-empty tuple of positive ints; got {value!r}.")
-    for size in value:
-        check_positive_int(size, f"{name} entries")
-    return value
-
-
 def _check_activation(value, name):
     """Return ``value`` if it is the name of a Keras activation; raise otherwise."""
     import keras
@@ -217,11 +209,76 @@ def _check_divisible(length, factor, n_steps, what):
         )
 
 
+def build_dense_network(input_dim, hidden_units, *, output_units=None, activation="relu",
+                        output_activation="linear", use_bias=True, dropout_rate=0.0,
+                        name="dense_network"):
+    """A stack of fully connected layers: the package's one dense-network builder.
+
+    Taught in :ref:`sec_benchmark`. :func:`build_dense_autoencoder` and the networks
+    of :mod:`helpers.detectors` are built with it.
+
+    Parameters
+    ----------
+    input_dim : int
+        Number of input features; the model takes arrays of shape
+        ``(batch_size, input_dim)``.
+    hidden_units : tuple of int
+        Width of each hidden ``Dense`` layer, in order. May be empty when
+        ``output_units`` is given (the model is then one linear layer).
+    output_units : int or None, default=None
+        Width of a last ``Dense`` layer; ``None`` adds none, so that the last
+        hidden layer is the output.
+    activation : str, default="relu"
+        Activation of the hidden layers.
+    output_activation : str, default="linear"
+        Activation of the output layer.
+    use_bias : bool, default=True
+        Whether every ``Dense`` layer has a bias. Deep SVDD needs ``False``.
+    dropout_rate : float in [0, 1), default=0.0
+        Rate of a ``Dropout`` layer after each hidden layer (none when 0).
+    name : str, default="dense_network"
+        Name of the returned model.
+
+    Returns
+    -------
+    keras.Sequential
+        Uncompiled; maps ``(batch_size, input_dim)`` to ``(batch_size, output_units)``
+        (or to the last hidden width). Layers are named ``hidden_0``, ``dropout_0``,
+        ..., ``output``.
+    """
+    import keras
+    from keras import layers
+
+    input_dim = check_positive_int(input_dim, "input_dim")
+    if output_units is not None:
+        output_units = check_positive_int(output_units, "output_units")
+    if output_units is None or not isinstance(hidden_units, tuple | list) or hidden_units:
+        hidden_units = check_positive_int_tuple(hidden_units, "hidden_units")
+    _check_activation(activation, "activation")
+    _check_activation(output_activation, "output_activation")
+    if not isinstance(use_bias, bool):
+        raise TypeError(f"use_bias must be True or False; got {use_bias!r}.")
+    check_fraction(dropout_rate, "dropout_rate", low_inclusive=True, high_inclusive=False)
+
+    stack = [keras.Input(shape=(input_dim,))]
+    for index, units in enumerate(hidden_units):
+        stack.append(layers.Dense(units=units, activation=activation, use_bias=use_bias,
+                                  name=f"hidden_{index}"))
+        if dropout_rate > 0:
+            stack.append(layers.Dropout(rate=dropout_rate, name=f"dropout_{index}"))
+    if output_units is not None:
+        stack.append(layers.Dense(units=output_units, activation=output_activation,
+                                  use_bias=use_bias, name="output"))
+    return keras.Sequential(stack, name=name)
+
+
 def build_dense_autoencoder(input_dim, *, hidden_units=(32, 8), activation="relu",
-                            output_activation="linear", dropout_rate=0.0):
+                            output_activation="linear", dropout_rate=0.0,
+                            name="dense_autoencoder"):
     """A fully connected autoencoder for tabular data.
 
-    Taught in :ref:`sec_manufacturing`, with its convolutional counterparts;
+    Taught in :ref:`sec_manufacturing`, with its convolutional counterparts, and
+    trained on several devices in :ref:`sec_scaling`;
     :class:`helpers.detectors.AutoencoderDetector` wraps the same kind of network in
     scikit-learn's detector contract, as :ref:`sec_medical` uses it.
 
@@ -229,7 +286,8 @@ def build_dense_autoencoder(input_dim, *, hidden_units=(32, 8), activation="relu
     is the bottleneck (the code). The decoder mirrors the encoder without the
     bottleneck and ends in ``input_dim`` units, so that the model maps a sample to
     its reconstruction. For ``hidden_units=(32, 8)`` the widths are
-    input_dim -> 32 -> 8 -> 32 -> input_dim.
+    input_dim -> 32 -> 8 -> 32 -> input_dim. It is :func:`build_dense_network`
+    with the widths ``(32, 8, 32)`` and ``output_units=input_dim``.
 
     Parameters
     ----------
@@ -244,41 +302,26 @@ def build_dense_autoencoder(input_dim, *, hidden_units=(32, 8), activation="relu
         Activation of the reconstruction: ``"linear"`` for standardised features,
         ``"sigmoid"`` for features scaled to [0, 1].
     dropout_rate : float in [0, 1), default=0.0
-        Dropout after every hidden layer except the bottleneck (0 disables it).
+        Dropout after every hidden layer, the bottleneck included (0 disables it).
+    name : str, default="dense_autoencoder"
+        Name of the returned model.
 
     Returns
     -------
-    keras.Model
+    keras.Sequential
         Uncompiled; maps (batch, input_dim) to (batch, input_dim).
     """
-    import keras
-    from keras import layers
-
     input_dim = check_positive_int(input_dim, "input_dim")
-    _check_units(hidden_units, "hidden_units")
-    _check_activation(activation, "activation")
-    _check_activation(output_activation, "output_activation")
-    check_fraction(dropout_rate, "dropout_rate", low_inclusive=True, high_inclusive=False)
+    hidden_units = check_positive_int_tuple(hidden_units, "hidden_units")
     if hidden_units[-1] >= input_dim:
         raise ValueError(
             f"the bottleneck hidden_units[-1] must be smaller than input_dim={input_dim}, "
             f"or the autoencoder can learn to copy its input; got hidden_units={hidden_units!r}."
         )
-
-    inputs = keras.Input(shape=(input_dim,), name="sample")
-    x = inputs
-    for index, units in enumerate(hidden_units[:-1], start=1):
-        x = layers.Dense(units=units, activation=activation, name=f"encoder{index}")(x)
-        if dropout_rate > 0:
-            x = layers.Dropout(rate=dropout_rate, name=f"encoder{index}_dropout")(x)
-    x = layers.Dense(units=hidden_units[-1], activation=activation, name="bottleneck")(x)
-    for index, units in enumerate(reversed(hidden_units[:-1]), start=1):
-        x = layers.Dense(units=units, activation=activation, name=f"decoder{index}")(x)
-        if dropout_rate > 0:
-            x = layers.Dropout(rate=dropout_rate, name=f"decoder{index}_dropout")(x)
-    outputs = layers.Dense(units=input_dim, activation=output_activation,
-                           name="reconstruction")(x)
-    return keras.Model(inputs=inputs, outputs=outputs, name="dense_autoencoder")
+    mirrored = hidden_units + tuple(reversed(hidden_units[:-1]))
+    return build_dense_network(input_dim, mirrored, output_units=input_dim,
+                               activation=activation, output_activation=output_activation,
+                               dropout_rate=dropout_rate, name=name)
 
 
 def build_conv_autoencoder(input_shape, *, filters=(16, 32), kernel_size=3, pool_size=2,
@@ -318,10 +361,11 @@ def build_conv_autoencoder(input_shape, *, filters=(16, 32), kernel_size=3, pool
     import keras
     from keras import layers
 
-    height, width, channels = _check_input_shape(input_shape, 3)
-    _check_units(filters, "filters")
+    input_shape = check_positive_int_tuple(input_shape, "input_shape", length=3)
+    height, width, channels = input_shape
+    filters = check_positive_int_tuple(filters, "filters")
     check_positive_int(kernel_size, "kernel_size")
-    check_positive_int(pool_size, "pool_size", minimum=2)
+    check_int(pool_size, "pool_size", minimum=2)
     _check_activation(activation, "activation")
     _check_activation(output_activation, "output_activation")
     _check_divisible(height, pool_size, len(filters), "input_shape height")
@@ -384,7 +428,7 @@ def build_conv1d_autoencoder(window_length, n_features=1, *, filters=(32, 16), k
 
     window_length = check_positive_int(window_length, "window_length")
     n_features = check_positive_int(n_features, "n_features")
-    _check_units(filters, "filters")
+    filters = check_positive_int_tuple(filters, "filters")
     check_positive_int(kernel_size, "kernel_size")
     check_positive_int(strides, "strides")
     _check_activation(activation, "activation")
@@ -442,7 +486,7 @@ def build_lstm_autoencoder(window_length, n_features=1, *, units=(32,), dropout_
 
     window_length = check_positive_int(window_length, "window_length")
     n_features = check_positive_int(n_features, "n_features")
-    _check_units(units, "units")
+    units = check_positive_int_tuple(units, "units")
     check_fraction(dropout_rate, "dropout_rate", low_inclusive=True, high_inclusive=False)
 
     inputs = keras.Input(shape=(window_length, n_features), name="window")

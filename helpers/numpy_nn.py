@@ -20,7 +20,7 @@ import numbers
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._validation import check_choice, check_positive_int
+from ._validation import check_float_array, check_int, check_one_of, check_positive_int_tuple
 
 __all__ = [
     "conv2d",
@@ -51,15 +51,9 @@ _IMAGE_AXES = "(batch, height, width, channels)"
 
 
 def _as_float_array(value, name):
-    """Return ``value`` as a floating NumPy array (integers and booleans become float64)."""
-    array = np.asarray(value)
-    if array.dtype.kind in "biu":
-        return array.astype(np.float64)
-    if array.dtype.kind != "f":
-        raise TypeError(
-            f"{name} must be an array of real numbers; got an array of dtype {array.dtype}."
-        )
-    return array
+    """Return ``value`` as a non-empty, finite, floating NumPy array (integers and booleans
+    become float64)."""
+    return check_float_array(value, name)
 
 
 def _check_rank(array, name, rank, axes):
@@ -74,15 +68,15 @@ def _pair(value, name):
     """Return ``value`` (an int or a pair of ints, all >= 1) as a pair of ints."""
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         value = (value, value)
-    if not isinstance(value, (tuple, list)) or len(value) != 2:
+    if not isinstance(value, tuple | list):
         raise TypeError(f"{name} must be an int or a pair of ints; got {value!r}.")
-    return tuple(check_positive_int(v, name) for v in value)
+    return check_positive_int_tuple(value, name, length=2)
 
 
 def _check_padding(padding):
     if isinstance(padding, str):
         padding = padding.lower()
-    return check_choice(padding, "padding", ("valid", "same"))
+    return check_one_of(padding, "padding", ("valid", "same"))
 
 
 def _check_bias(bias, n_out, dtype, name_of_count):
@@ -565,6 +559,13 @@ def softmax(z, axis=-1):
     ndarray of the shape of ``z``, summing to 1 along ``axis``
     """
     z = _as_float_array(z, "z")
+    if z.ndim == 0:
+        raise ValueError("z must be an array of at least 1 dimension (the classes); got a "
+                         "0-D array.")
+    axis = check_int(axis, "axis", minimum=-z.ndim)
+    if axis >= z.ndim:
+        raise ValueError(f"axis must be in [-{z.ndim}, {z.ndim}) for z of shape {z.shape}; "
+                         f"got {axis}.")
     e = np.exp(z - z.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 

@@ -5,6 +5,8 @@ Taught in :ref:`sec_project`.
 
 import numpy as np
 
+from ._validation import check_float_array, check_positive_int
+
 __all__ = ["plot_digit_mosaic", "plot_learning_curves", "plot_score_distributions"]
 
 
@@ -31,14 +33,13 @@ def plot_digit_mosaic(images, *, ncols=10, title=None, ax=None):
     -------
     matplotlib Axes
     """
-    images = np.asarray(images, dtype=float)
+    images = check_float_array(images, "images", allow_empty=True, dtype=np.float64)
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
     if images.ndim != 3 or len(images) == 0:
         raise ValueError("images must have shape (n_images, height, width) or "
                          f"(n_images, height, width, 1) with n_images >= 1; got {images.shape}.")
-    if isinstance(ncols, bool) or not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a positive int; got {ncols!r}.")
+    ncols = check_positive_int(ncols, "ncols")
     n, height, width = images.shape
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
@@ -103,7 +104,7 @@ def plot_score_distributions(scores, y_true, *, threshold=None, bins=30, ax=None
     -------
     matplotlib Axes
     """
-    scores = np.asarray(scores, dtype=float).ravel()
+    scores = check_float_array(scores, "scores", dtype=np.float64).ravel()
     y_true = np.asarray(y_true).ravel()
     if scores.shape != y_true.shape:
         raise ValueError(f"scores and y_true must have the same length; got {scores.shape[0]} "

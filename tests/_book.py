@@ -22,3 +22,18 @@ def toc_pages():
         walk(part["chapters"])
     walk(toc.get("chapters") or [])
     return pages
+
+
+def require_site():
+    """The built site's folder; skip (or, when CI sets REQUIRE_SITE, fail) without one."""
+    import os
+
+    import pytest
+
+    if (HTML / "index.html").exists():
+        return HTML
+    message = ("no built site in _build/html: run `make book` (or `make test`) first; "
+               "these tests check the built pages")
+    if os.environ.get("REQUIRE_SITE"):
+        pytest.fail(message)
+    pytest.skip(message)

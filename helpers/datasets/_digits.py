@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
-from .._validation import check_fraction, check_random_state
+from .._validation import check_fraction, check_seed
 
 __all__ = ["load_digits_anomaly"]
 
@@ -56,7 +56,7 @@ def load_digits_anomaly(anomaly_digit, *, contamination=0.05, validation_size=0.
             "validation_size + test_size must be below 1 to leave training data; "
             f"got {validation_size} + {test_size}."
         )
-    random_state = check_random_state(random_state)
+    random_state = check_seed(random_state)
 
     images, digits = load_digits(return_X_y=True)
     images = (images / 16.0).astype(np.float32).reshape(-1, 8, 8, 1)

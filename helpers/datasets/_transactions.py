@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from .._validation import check_fraction, check_positive_int, check_random_state
+from .._validation import check_fraction, check_positive_int, check_seed
 
 __all__ = ["make_transactions"]
 
@@ -238,7 +238,7 @@ def make_transactions(n_customers, n_days, *, fraud_rate=0.01, n_terminals=None,
                    else check_positive_int(n_terminals, "n_terminals"))
     shares = _check_shares(scenario_shares)
     start = _check_start_date(start_date)
-    random_state = check_random_state(random_state)
+    random_state = check_seed(random_state)
     if not isinstance(return_profiles, (bool, np.bool_)):
         raise TypeError(f"return_profiles must be True or False; got {return_profiles!r}.")
     rng = np.random.default_rng(random_state)

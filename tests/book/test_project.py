@@ -1,7 +1,10 @@
 """The repository itself: packaging, configuration, table of contents, notebooks."""
 
 import json
+import os
 import re
+import shutil
+import subprocess
 import tomllib
 
 import nbformat
@@ -64,15 +67,59 @@ def test_config_executes_notebooks_strictly():
     assert config["sphinx"]["config"]["nb_execution_raise_on_error"] is True
     assert config["only_build_toc_files"] is True
     assert "2026" in config["copyright"]
-    makefile = (ROOT / "Makefile").read_text()
-    assert re.search(r"BOOK_FLAGS\s*:=\s*-W -n --keep-going", makefile)
 
 
-def test_readme_front_door_and_ci():
-    readme = (ROOT / "README.md").read_text()
-    assert "make book" in readme and "make test" in readme
-    ci = (ROOT / ".ci" / "run").read_text()
-    assert re.search(r"^make test\b", ci, flags=re.MULTILINE)
+def _make_dry_run(target):
+    """The commands ``make <target>`` would run (``make -n``), as a list of lines."""
+    result = subprocess.run(["make", "-n", "-B", target], cwd=ROOT, capture_output=True,
+                            text=True, env={**os.environ, "MAKEFLAGS": ""})
+    assert result.returncode == 0, f"make -n {target} failed: {result.stderr}"
+    return result.stdout.splitlines()
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
+def test_the_book_build_fails_on_any_warning():
+    builds = [line for line in _make_dry_run("html") if "jupyter-book build" in line]
+    assert len(builds) == 1
+    assert set(builds[0].split()) >= {"-W", "-n", "--keep-going"}
+    assert any("scripts/execute_notebooks.py" in line for line in _make_dry_run("html"))
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
+def test_make_check_is_lint_plus_the_fast_package_tests():
+    commands = _make_dry_run("check")
+    assert any(line.endswith("ruff check .") for line in commands)
+    pytest_line = next(line for line in commands if "-m pytest" in line)
+    assert "tests/helpers" in pytest_line.split() and '"not slow"' in pytest_line
+
+
+def _documented_make_targets():
+    for name in ("README.md", "CONTRIBUTING.md", ".ci/run"):
+        for target in re.findall(r"(?<![\w-])make ([a-z][\w-]*)", (ROOT / name).read_text()):
+            yield name, target
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
+@pytest.mark.parametrize(("document", "target"), sorted(set(_documented_make_targets())))
+def test_every_documented_make_target_exists(document, target):
+    result = subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True)
+    assert "No rule to make target" not in result.stderr, f"{document} cites make {target}"
+
+
+def test_ci_runs_make_test_and_requires_the_site():
+    lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    commands = [line for line in lines if line and not line.startswith("#")]
+    assert commands[-1] == "make test"
+    assert "export REQUIRE_SITE=1" in [line.split("#")[0].strip() for line in commands]
+
+
+def test_every_cited_repository_file_exists():
+    cited = set()
+    for name in ("README.md", "CONTRIBUTING.md"):
+        cited |= set(re.findall(r"`((?:tests|helpers|scripts|benchmarks|book)/[\w./-]+\.\w+)`",
+                                (ROOT / name).read_text()))
+    missing = sorted(path for path in cited if not (ROOT / path).exists())
+    assert missing == []
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -51,9 +51,14 @@ def test_score_distributions_draw_threshold(ax):
 
 
 def test_new_axes_when_none_given():
-    ax = plot_score_distributions([0.1, 0.9], [0, 1])
-    assert ax is not None
-    plt.close(ax.figure)
+    before = set(plt.get_fignums())
+    ax = plot_score_distributions([0.1, 0.9], [0, 1], bins=4)
+    try:
+        assert len(set(plt.get_fignums()) - before) == 1  # a new figure, no other
+        assert ax.figure.number not in before and ax is plt.gca()
+        assert len(ax.patches) == 2 * 4  # two histograms of 4 bins each
+    finally:
+        plt.close(ax.figure)
 
 
 @pytest.mark.parametrize(
@@ -62,13 +67,17 @@ def test_new_axes_when_none_given():
         (lambda ax: plot_digit_mosaic(np.zeros((2, 8)), ax=ax), ValueError,
          r"images must have shape .* got \(2, 8\)"),
         (lambda ax: plot_digit_mosaic(np.zeros((2, 8, 8)), ncols=0, ax=ax), ValueError,
-         r"ncols must be a positive int; got 0"),
+         r"ncols must be an int >= 1; got 0"),
         (lambda ax: plot_learning_curves([1, 2], ax=ax), TypeError,
          r"history must be a dict or a keras History; got list"),
         (lambda ax: plot_learning_curves({"loss": [1]}, ax=ax), ValueError,
          r"keys \['val_loss'\] are not in history"),
         (lambda ax: plot_score_distributions([1, 2], [0], ax=ax), ValueError,
          r"scores and y_true must have the same length; got 2 and 1"),
+        (lambda ax: plot_score_distributions([1, np.nan], [0, 1], ax=ax), ValueError,
+         r"scores must hold finite numbers"),
+        (lambda ax: plot_digit_mosaic([["a"]], ax=ax), TypeError,
+         r"images must be an array of real numbers"),
     ],
 )
 def test_bad_input(ax, call, error, message):

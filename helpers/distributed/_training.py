@@ -1,36 +1,23 @@
-"""One worker of a multi-worker training run: ``python -m helpers._worker --help``.
+"""The training loop and its input pipeline: data parallelism with ``tf.distribute``.
 
 Taught in :ref:`sec_scaling`.
-
-Every worker runs this same script. Which worker it is, and where the others
-are, it learns from the ``TF_CONFIG`` environment variable, for example on the
-second of two workers::
-
-    {"cluster": {"worker": ["127.0.0.1:41001", "127.0.0.1:41002"]},
-     "task": {"type": "worker", "index": 1}}
-
-It reads ``.npy`` shards of shape (n_rows, n_features) from ``--data-dir``
-with a ``tf.data`` pipeline, trains the dense autoencoder of
-:func:`build_autoencoder` with :func:`train_autoencoder_distributed` under
-``tf.distribute.MultiWorkerMirroredStrategy``, and writes its losses and final
-weights as JSON to ``--output``.
-
-The custom training loop, :func:`train_autoencoder_distributed`, lives here so
-that this script needs nothing else from the package; the public module
-:mod:`helpers.distributed` re-exports it.
 """
 
-import argparse
-import json
 import os
 import shutil
 import time
 
 import numpy as np
 
-from ._validation import check_fraction, check_positive_int, check_random_state
+from .._validation import (
+    check_non_negative_int,
+    check_positive_int,
+    check_positive_number,
+    check_seed,
+)
 
-__all__ = ["train_autoencoder_distributed", "build_autoencoder", "make_dataset", "main"]
+__all__ = ["train_autoencoder_distributed", "stream_npy_shards"]
+
 
 def _check_strategy(strategy):
     import tensorflow as tf
@@ -151,10 +138,9 @@ def train_autoencoder_distributed(build_model, dataset, *, strategy, epochs=5,
     n_features = _check_feature_dataset(dataset)
     _check_strategy(strategy)
     epochs = check_positive_int(epochs, "epochs")
-    learning_rate = check_fraction(learning_rate, "learning_rate", high=np.inf,
-                                   high_inclusive=False)
-    random_state = check_random_state(random_state)
-    verbose = check_positive_int(verbose, "verbose", minimum=0)
+    learning_rate = check_positive_number(learning_rate, "learning_rate")
+    random_state = check_seed(random_state)
+    verbose = check_non_negative_int(verbose, "verbose")
 
     keras.utils.set_random_seed(random_state)
     with strategy.scope():
@@ -234,44 +220,24 @@ def train_autoencoder_distributed(build_model, dataset, *, strategy, epochs=5,
     return model, history
 
 
-
-
-def build_autoencoder(n_features, hidden_units=(16, 4, 16)):
-    """The dense autoencoder trained by the workers.
-
-    Parameters
-    ----------
-    n_features : int
-        Width of the input and of the output.
-    hidden_units : tuple of int, default=(16, 4, 16)
-        Widths of the hidden ReLU layers; the middle one is the bottleneck.
-
-    Returns
-    -------
-    keras.Sequential
-        Uncompiled; maps (batch, n_features) to (batch, n_features).
-    """
-    import keras
-
-    model = keras.Sequential(name="autoencoder")
-    model.add(keras.Input(shape=(n_features,)))
-    for units in hidden_units:
-        model.add(keras.layers.Dense(units=units, activation="relu"))
-    model.add(keras.layers.Dense(units=n_features))
-    return model
-
-
-def make_dataset(paths, *, n_features, batch_size, seed, cycle_length=2, shuffle_buffer=8192):
+def stream_npy_shards(paths, *, n_features, batch_size, seed=0, cycle_length=2,
+                      shuffle_buffer=8192):
     """Stream the rows of ``.npy`` shards as shuffled float32 batches (batch_size, n_features).
 
+    Taught in :ref:`sec_scaling`, where the chapter builds the same pipeline step by
+    step (the tests check that the two give the same batches). Every worker of
+    :func:`run_local_workers` reads its data with it.
+
     Parameters
     ----------
-    paths : list of str
-        The shard files, each of shape (n_rows, n_features), float32.
+    paths : list of str or path-like
+        The shard files, each holding a float32 array of shape (n_rows, n_features);
+        they are read in sorted order.
     n_features : int
+        Columns of every shard.
     batch_size : int
         Global batch size.
-    seed : int
+    seed : int, default=0
         Seed of the shuffle (the same on every worker).
     cycle_length : int, default=2
         Shards read at the same time (``interleave``).
@@ -281,7 +247,21 @@ def make_dataset(paths, *, n_features, batch_size, seed, cycle_length=2, shuffle
     Returns
     -------
     tf.data.Dataset
+        Elements of shape (batch_size, n_features), float32 (the last batch may be
+        shorter); auto-sharded by data (``AutoShardPolicy.DATA``), so that under
+        ``MultiWorkerMirroredStrategy`` every step sees the rows it would see on
+        one device.
     """
+    if isinstance(paths, str | os.PathLike) or not hasattr(paths, "__iter__"):
+        raise TypeError(f"paths must be a list of .npy file paths; got {paths!r}.")
+    paths = sorted(os.fspath(path) for path in paths)
+    if not paths:
+        raise ValueError("paths must name at least one .npy shard; got an empty list.")
+    n_features = check_positive_int(n_features, "n_features")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    seed = check_seed(seed, "seed")
+    cycle_length = check_positive_int(cycle_length, "cycle_length")
+    shuffle_buffer = check_positive_int(shuffle_buffer, "shuffle_buffer")
     import tensorflow as tf
 
     # shuffle(seed=...) combines its seed with TensorFlow's global seed: fix both, so that
@@ -292,7 +272,7 @@ def make_dataset(paths, *, n_features, batch_size, seed, cycle_length=2, shuffle
         rows = tf.numpy_function(lambda p: np.load(p.decode()), [path], tf.float32)
         return tf.data.Dataset.from_tensor_slices(tf.ensure_shape(rows, (None, n_features)))
 
-    dataset = (tf.data.Dataset.from_tensor_slices(sorted(paths))
+    dataset = (tf.data.Dataset.from_tensor_slices(paths)
                .interleave(load, cycle_length=cycle_length, num_parallel_calls=tf.data.AUTOTUNE,
                            deterministic=True)
                .shuffle(shuffle_buffer, seed=seed)
@@ -303,67 +283,3 @@ def make_dataset(paths, *, n_features, batch_size, seed, cycle_length=2, shuffle
     # step sees the same rows as on one device.
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
     return dataset.with_options(options)
-
-
-def main(argv=None):
-    """Parse the arguments, train under MultiWorkerMirroredStrategy, write the JSON result."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data-dir", required=True, help="folder of .npy shards")
-    parser.add_argument("--output", required=True, help="where to write this worker's JSON")
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--batch-size", type=int, default=256, help="global batch size")
-    parser.add_argument("--learning-rate", type=float, default=1e-3)
-    parser.add_argument("--hidden-units", default="16,4,16", help="comma-separated widths")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--checkpoint-dir", default=None)
-    parser.add_argument("--fit", action="store_true",
-                        help="train with Keras model.fit instead (fails with Keras 3: "
-                             "keras-team/keras issue 20585)")
-    args = parser.parse_args(argv)
-
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    import tensorflow as tf
-
-    # The strategy comes first: it reads TF_CONFIG and connects to the other workers.
-    strategy = tf.distribute.MultiWorkerMirroredStrategy()
-    paths = sorted(str(path) for path in
-                   tf.io.gfile.glob(os.path.join(args.data_dir, "*.npy")))
-    n_features = int(np.load(paths[0], mmap_mode="r").shape[1])
-    n_rows = sum(int(np.load(path, mmap_mode="r").shape[0]) for path in paths)
-    hidden_units = tuple(int(units) for units in args.hidden_units.split(","))
-    dataset = make_dataset(paths, n_features=n_features, batch_size=args.batch_size,
-                           seed=args.seed)
-
-    if args.fit:
-        with strategy.scope():
-            model = build_autoencoder(n_features, hidden_units)
-            model.compile(optimizer="adam", loss="mse")
-        model.fit(dataset.map(lambda x: (x, x)), epochs=args.epochs, verbose=0)
-        return
-
-    start = time.perf_counter()
-    model, history = train_autoencoder_distributed(
-        lambda n: build_autoencoder(n, hidden_units), dataset, strategy=strategy,
-        epochs=args.epochs, learning_rate=args.learning_rate, random_state=args.seed,
-        checkpoint_dir=args.checkpoint_dir)
-    seconds = time.perf_counter() - start
-
-    resolver = strategy.cluster_resolver
-    result = {
-        "task_index": int(resolver.task_id),
-        "num_replicas": int(strategy.num_replicas_in_sync),
-        "epoch": history["epoch"],
-        "loss": history["loss"],
-        "epoch_seconds": history["seconds"],
-        "weights": [np.asarray(weight).tolist() for weight in model.get_weights()],
-        "n_rows": n_rows,
-        "seconds": seconds,
-        "rows_per_second": n_rows * len(history["epoch"]) / seconds,
-    }
-    with open(args.output, "w") as file:
-        json.dump(result, file)
-
-
-if __name__ == "__main__":
-    main()

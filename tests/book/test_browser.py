@@ -19,7 +19,7 @@ from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
 import yaml
-from _book import HTML, ROOT, toc_pages
+from _book import HTML, ROOT, require_site, toc_pages
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 PAGE_BUDGET_BYTES = 3_000_000  # total transfer of the heaviest page, gzip-compressed as
@@ -49,8 +49,7 @@ def _chromium():
 
 @pytest.fixture(scope="module")
 def server():
-    if not (HTML / "index.html").exists():
-        pytest.fail("no built site in _build/html: run `make book` (or `make test`) first")
+    require_site()
     handler = functools.partial(_QuietHandler, directory=str(HTML))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -204,8 +203,7 @@ def _parse(path):
 
 @pytest.mark.parametrize("page_name", PAGES)
 def test_internal_links_and_anchors_resolve(page_name):
-    if not (HTML / "index.html").exists():
-        pytest.fail("no built site in _build/html: run `make book` first")
+    require_site()
     source = HTML / f"{page_name}.html"
     broken = []
     for href in _parse(source).links:
@@ -224,6 +222,7 @@ def test_internal_links_and_anchors_resolve(page_name):
 
 
 def test_launch_buttons_point_at_the_notebook():
+    require_site()
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     repository = config["repository"]["url"].removeprefix("https://github.com/")
     text = (HTML / "book" / "05_project.html").read_text()

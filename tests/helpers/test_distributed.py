@@ -24,15 +24,16 @@ from numpy.testing import assert_allclose, assert_array_equal  # noqa: E402
 from sklearn.ensemble import IsolationForest  # noqa: E402
 from sklearn.exceptions import NotFittedError  # noqa: E402
 
-from helpers._worker import build_autoencoder  # noqa: E402
 from helpers.distributed import (  # noqa: E402
     free_loopback_ports,
     iter_npy_chunks,
     run_local_workers,
     score_stream,
     score_to_file,
+    stream_npy_shards,
     train_autoencoder_distributed,
 )
+from helpers.models import build_dense_autoencoder  # noqa: E402
 
 SUBPROCESS_TIMEOUT = 240  # seconds; generous for a busy shared machine
 
@@ -48,7 +49,7 @@ def forest(rows):
 
 
 def small_autoencoder(n_features):
-    return build_autoencoder(n_features, hidden_units=(4, 2, 4))
+    return build_dense_autoencoder(n_features, hidden_units=(4, 2))
 
 
 def batches_of(rows, batch_size, **shuffle):
@@ -69,8 +70,8 @@ TWO_DEVICES = textwrap.dedent("""
     import tensorflow as tf
     cpu = tf.config.list_physical_devices("CPU")[0]
     tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-    from helpers._worker import build_autoencoder
     from helpers.distributed import train_autoencoder_distributed
+    from helpers.models import build_dense_autoencoder
     X = np.random.default_rng(0).normal(size=(1000, 6)).astype("float32")
     results = {}
     strategies = {"one": tf.distribute.get_strategy(),
@@ -81,13 +82,15 @@ TWO_DEVICES = textwrap.dedent("""
         # 1000 rows in batches of 300: the last batch (100 rows) is split 50/50.
         dataset = tf.data.Dataset.from_tensor_slices(X).shuffle(1000, seed=0).batch(300)
         model, history = train_autoencoder_distributed(
-            build_autoencoder, dataset, strategy=strategy, epochs=3, random_state=0)
+            lambda n: build_dense_autoencoder(n, hidden_units=(16, 4)), dataset,
+            strategy=strategy, epochs=3, random_state=0)
         results[name] = {"replicas": strategy.num_replicas_in_sync, "loss": history["loss"],
                          "weights": [w.tolist() for w in model.get_weights()]}
     print(json.dumps(results))
 """)
 
 
+@pytest.mark.slow
 def test_two_logical_devices_match_one_device():
     completed = subprocess.run([sys.executable, "-c", TWO_DEVICES], capture_output=True,
                                text=True, timeout=SUBPROCESS_TIMEOUT)
@@ -102,6 +105,7 @@ def test_two_logical_devices_match_one_device():
         assert_allclose(np.array(weight_two), np.array(weight_one), rtol=0, atol=1e-5)
 
 
+@pytest.mark.slow
 @pytest.mark.enable_socket  # free_loopback_ports binds to 127.0.0.1 (the workers are unaffected)
 def test_two_workers_on_loopback_agree(tmp_path):
     rng = np.random.default_rng(0)
@@ -110,7 +114,7 @@ def test_two_workers_on_loopback_agree(tmp_path):
     for index in range(2):
         np.save(data_dir / f"shard_{index}.npy", rng.normal(size=(400, 6)).astype("float32"))
     results = run_local_workers(data_dir, n_workers=2, epochs=2, batch_size=400,
-                                hidden_units=(4, 2, 4), timeout=SUBPROCESS_TIMEOUT,
+                                hidden_units=(4, 2), timeout=SUBPROCESS_TIMEOUT,
                                 work_dir=tmp_path / "work")
     assert [result["task_index"] for result in results] == [0, 1]
     assert [result["num_replicas"] for result in results] == [2, 2]
@@ -118,6 +122,59 @@ def test_two_workers_on_loopback_agree(tmp_path):
     assert results[0]["loss"] == results[1]["loss"]
     assert results[0]["weights"] == results[1]["weights"]
     assert results[0]["n_rows"] == 800
+    # The workers train the models builder's network: the same shapes, from the same seed.
+    keras.utils.set_random_seed(0)
+    shapes = [weight.shape for weight in small_autoencoder(6).get_weights()]
+    assert [np.shape(weight) for weight in results[0]["weights"]] == shapes
+
+
+def test_local_workers_reject_bad_arguments(tmp_path):
+    np.save(tmp_path / "shard.npy", np.zeros((4, 3), dtype=np.float32))
+    with pytest.raises(ValueError, match=r"n_workers must be an int >= 1; got 0"):
+        run_local_workers(tmp_path, n_workers=0)
+    with pytest.raises(ValueError, match=r"timeout must be a finite number > 0; got 0"):
+        run_local_workers(tmp_path, timeout=0)
+    with pytest.raises(TypeError, match=r"use_fit must be True or False; got 'yes'"):
+        run_local_workers(tmp_path, use_fit="yes")
+    with pytest.raises(ValueError, match=r"each entry of hidden_units must be an int >= 1"):
+        run_local_workers(tmp_path, hidden_units=(4, 0))
+    with pytest.raises(ValueError, match=r"data_dir must be a folder of \.npy shards"):
+        run_local_workers(tmp_path / "missing")
+
+
+def _write_shards(folder, rng, n_shards=3, n_rows=50, n_features=4):
+    folder.mkdir()
+    for index in range(n_shards):
+        np.save(folder / f"shard_{index}.npy",
+                rng.normal(size=(n_rows, n_features)).astype("float32"))
+    return sorted(str(path) for path in folder.glob("*.npy"))
+
+
+def test_stream_npy_shards_reads_every_row_once_in_a_fixed_order(tmp_path):
+    paths = _write_shards(tmp_path / "shards", np.random.default_rng(0))
+    first = np.concatenate([batch.numpy() for batch in stream_npy_shards(
+        paths, n_features=4, batch_size=32, seed=0, shuffle_buffer=64)])
+    again = np.concatenate([batch.numpy() for batch in stream_npy_shards(
+        list(reversed(paths)), n_features=4, batch_size=32, seed=0, shuffle_buffer=64)])
+    other = np.concatenate([batch.numpy() for batch in stream_npy_shards(
+        paths, n_features=4, batch_size=32, seed=1, shuffle_buffer=64)])
+    rows = np.concatenate([np.load(path) for path in paths])
+    order = np.lexsort(first.T)
+    np.testing.assert_array_equal(first[order], rows[np.lexsort(rows.T)])  # a permutation
+    np.testing.assert_array_equal(first, again)  # paths are sorted: same stream
+    assert not np.array_equal(first, other)
+    assert not np.array_equal(first, rows)  # shuffled
+
+
+def test_stream_npy_shards_rejects_bad_arguments(tmp_path):
+    with pytest.raises(TypeError, match=r"paths must be a list of \.npy file paths"):
+        stream_npy_shards("shard.npy", n_features=4, batch_size=8)
+    with pytest.raises(ValueError, match=r"paths must name at least one \.npy shard"):
+        stream_npy_shards([], n_features=4, batch_size=8)
+    with pytest.raises(ValueError, match=r"batch_size must be an int >= 1; got 0"):
+        stream_npy_shards(["a.npy"], n_features=4, batch_size=0)
+    with pytest.raises(TypeError, match=r"seed must be a non-negative int seed; got 0\.5"):
+        stream_npy_shards(["a.npy"], n_features=4, batch_size=8, seed=0.5)
 
 
 def test_free_loopback_ports_rejects_zero():
@@ -132,6 +189,7 @@ def test_free_loopback_ports():
     assert all(isinstance(port, int) and 0 < port < 65536 for port in ports)
 
 
+@pytest.mark.slow
 def test_one_device_training_learns_and_reports_every_row(rows):
     # 300 rows in batches of 128: the last batch has 44 rows.
     model, history = train_autoencoder_distributed(
@@ -151,6 +209,7 @@ def test_one_device_training_learns_and_reports_every_row(rows):
     assert first_batch_only["loss"][0] == pytest.approx(expected, rel=1e-5)
 
 
+@pytest.mark.slow
 def test_checkpoint_restart_resumes_exactly(rows, tmp_path):
     strategy = tf.distribute.get_strategy()
 
@@ -281,3 +340,12 @@ def test_iter_npy_chunks_rejects_non_tables(tmp_path):
         iter_npy_chunks(tmp_path / "vector.npy")
     with pytest.raises(ValueError, match=r"chunk_rows must be an int >= 1; got 0"):
         iter_npy_chunks(tmp_path / "vector.npy", chunk_rows=0)
+
+
+def test_worker_command_is_the_package_main():
+    completed = subprocess.run([sys.executable, "-m", "helpers.distributed", "--help"],
+                               capture_output=True, text=True, timeout=SUBPROCESS_TIMEOUT)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.startswith("usage: python -m helpers.distributed")
+    for option in ("--data-dir", "--output", "--hidden-units", "--checkpoint-dir", "--fit"):
+        assert option in completed.stdout

@@ -19,6 +19,7 @@ from helpers.models import (  # noqa: E402
     build_conv1d_autoencoder,
     build_conv_autoencoder,
     build_dense_autoencoder,
+    build_dense_network,
     build_lstm_autoencoder,
     train_cnn,
 )
@@ -96,11 +97,14 @@ def test_cnn_outputs_probabilities_and_is_uncompiled():
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"input_shape": [8, 8, 1]}, ValueError, r"input_shape must be a tuple of 3 positive ints"),
-        ({"input_shape": (8, 8)}, ValueError, r"input_shape must be a tuple of 3 .*got \(8, 8\)"),
-        ({"input_shape": (8, 0, 1)}, ValueError, r"input_shape entries must be an int >= 1; got 0"),
+        ({"input_shape": "8x8"}, TypeError,
+         r"input_shape must be a 3-entry tuple of ints >= 1; got '8x8' of type str"),
+        ({"input_shape": (8, 8)}, ValueError,
+         r"input_shape must be a 3-entry tuple .*got \(8, 8\)"),
+        ({"input_shape": (8, 0, 1)}, ValueError,
+         r"each entry of input_shape must be an int >= 1; got 0"),
         ({"filters": ()}, ValueError, r"filters must be a non-empty tuple"),
-        ({"filters": (32, 2.5)}, TypeError, r"filters entries must be an int; got 2.5"),
+        ({"filters": (32, 2.5)}, TypeError, r"each entry of filters must be an int; got 2.5"),
         ({"kernel_size": 0}, ValueError, r"kernel_size must be an int >= 1; got 0"),
         ({"dense_units": "64"}, TypeError, r"dense_units must be an int; got '64'"),
         ({"dropout_rate": 1.0}, ValueError, r"dropout_rate must be in \[0, 1\); got 1.0"),
@@ -125,6 +129,7 @@ def tiny_digits():
     return X_train[:200], y_train[:200], X_val[:70], y_val[:70]
 
 
+@pytest.mark.slow
 def test_train_cnn_returns_model_and_history(tiny_digits):
     X_train, y_train, X_val, y_val = tiny_digits
     assert 0 < y_train.sum() < len(y_train)
@@ -138,6 +143,7 @@ def test_train_cnn_returns_model_and_history(tiny_digits):
     assert model.compiled
 
 
+@pytest.mark.slow
 def test_train_cnn_without_patience_trains_every_epoch(tiny_digits):
     X_train, y_train, X_val, y_val = tiny_digits
     _, history = train_cnn(X_train, y_train, X_val, y_val, epochs=3, patience=None,
@@ -146,6 +152,7 @@ def test_train_cnn_without_patience_trains_every_epoch(tiny_digits):
     assert len(history["loss"]) == 3
 
 
+@pytest.mark.slow
 def test_train_cnn_retrains_a_model_as_if_new(tiny_digits):
     # Passing model= reuses the traced graph; the result must equal a fresh build's
     # with the same seed (which also checks that training is reproducible).
@@ -173,9 +180,10 @@ def test_train_cnn_refuses_an_uncompiled_model(tiny_digits):
     [
         ({"epochs": 0}, ValueError, r"epochs must be an int >= 1; got 0"),
         ({"patience": 0}, ValueError, r"patience must be an int >= 1; got 0"),
-        ({"learning_rate": -1.0}, ValueError, r"learning_rate must be in \(0, inf\]; got -1.0"),
+        ({"learning_rate": -1.0}, ValueError,
+         r"learning_rate must be a finite number > 0; got -1.0"),
         ({"class_weight": "auto"}, ValueError,
-         r"class_weight must be 'balanced' or None; got 'auto'"),
+         r"class_weight must be one of 'balanced', None; got 'auto'"),
         ({"random_state": -1}, ValueError, r"random_state must be a non-negative int seed"),
     ],
 )
@@ -199,27 +207,61 @@ def test_train_cnn_rejects_labels_that_are_not_binary(tiny_digits):
 def test_dense_autoencoder_mirrors_its_encoder():
     model = build_dense_autoencoder(21)
     assert _shapes(model) == {
-        "sample": (None, 21),
-        "encoder1": (None, 32),
-        "bottleneck": (None, 8),
-        "decoder1": (None, 32),
-        "reconstruction": (None, 21),
+        "hidden_0": (None, 32),
+        "hidden_1": (None, 8),
+        "hidden_2": (None, 32),
+        "output": (None, 21),
     }
+    assert model.input_shape == (None, 21)
+    assert model.name == "dense_autoencoder"
     # (21*32 + 32) + (32*8 + 8) + (8*32 + 32) + (32*21 + 21)
     assert model.count_params() == 1_949
     assert not model.compiled
 
 
 def test_dense_autoencoder_dropout_and_activations():
-    model = build_dense_autoencoder(10, hidden_units=(6, 4, 2), dropout_rate=0.1,
+    model = build_dense_autoencoder(10, hidden_units=[6, 4, 2], dropout_rate=0.1,
                                     activation="tanh", output_activation="sigmoid")
     names = [layer.name for layer in model.layers]
-    assert names == ["sample", "encoder1", "encoder1_dropout", "encoder2", "encoder2_dropout",
-                     "bottleneck", "decoder1", "decoder1_dropout", "decoder2",
-                     "decoder2_dropout", "reconstruction"]
-    assert model.get_layer("bottleneck").output.shape == (None, 2)
-    assert model.get_layer("reconstruction").activation.__name__ == "sigmoid"
-    assert model.get_layer("encoder1").activation.__name__ == "tanh"
+    assert names == ["hidden_0", "dropout_0", "hidden_1", "dropout_1", "hidden_2", "dropout_2",
+                     "hidden_3", "dropout_3", "hidden_4", "dropout_4", "output"]
+    assert [model.get_layer(f"hidden_{i}").units for i in range(5)] == [6, 4, 2, 4, 6]
+    assert model.get_layer("output").activation.__name__ == "sigmoid"
+    assert model.get_layer("hidden_0").activation.__name__ == "tanh"
+
+
+def test_dense_autoencoder_is_the_dense_network_it_describes():
+    keras.utils.set_random_seed(0)
+    autoencoder = build_dense_autoencoder(9, hidden_units=(16, 4))
+    keras.utils.set_random_seed(0)
+    network = build_dense_network(9, (16, 4, 16), output_units=9)
+    for ours, theirs in zip(autoencoder.get_weights(), network.get_weights(), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_dense_network_shapes_and_bias():
+    model = build_dense_network(5, (8, 3), output_units=2, use_bias=False, name="s")
+    assert model.name == "s"
+    assert model.output_shape == (None, 2)
+    assert all(len(layer.weights) == 1 for layer in model.layers)  # kernels only
+    assert build_dense_network(5, (), output_units=2).count_params() == 5 * 2 + 2
+    assert build_dense_network(5, (7,)).output_shape == (None, 7)  # no output layer
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"hidden_units": ()}, ValueError, r"hidden_units must be a non-empty tuple .* got \(\)"),
+        ({"hidden_units": (4,), "output_units": 0}, ValueError,
+         r"output_units must be an int >= 1; got 0"),
+        ({"hidden_units": (4,), "use_bias": 1}, TypeError, r"use_bias must be True or False"),
+        ({"hidden_units": (4,), "dropout_rate": 1.0}, ValueError,
+         r"dropout_rate must be in \[0, 1\); got 1\.0"),
+    ],
+)
+def test_dense_network_rejects_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        build_dense_network(5, **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -229,8 +271,9 @@ def test_dense_autoencoder_dropout_and_activations():
         ((6,), {}, ValueError,
          r"bottleneck hidden_units\[-1\] must be smaller than input_dim=6.*got hidden_units="
          r"\(32, 8\)"),
-        ((10,), {"hidden_units": [8, 2]}, ValueError, r"hidden_units must be a non-empty tuple"),
-        ((10,), {"hidden_units": (8, 0)}, ValueError, r"hidden_units entries must be an int >= 1"),
+        ((10,), {"hidden_units": 8}, TypeError, r"hidden_units must be a non-empty tuple"),
+        ((10,), {"hidden_units": (8, 0)}, ValueError,
+         r"each entry of hidden_units must be an int >= 1"),
         ((10,), {"activation": "rleu"}, ValueError,
          r"activation must be the name of a Keras activation.*got 'rleu'"),
         ((10,), {"output_activation": None}, TypeError,
@@ -243,11 +286,13 @@ def test_dense_autoencoder_rejects_bad_arguments(args, kwargs, error, match):
         build_dense_autoencoder(*args, **kwargs)
 
 
+@pytest.mark.slow
 def test_dense_autoencoder_learns_a_low_dimensional_data_set():
     # 256 points on a 2-D plane in 10-D, plus a little noise: a 2-unit code suffices.
     rng = np.random.default_rng(0)
     X = (rng.normal(size=(256, 2)) @ rng.normal(size=(2, 10))
          + 0.05 * rng.normal(size=(256, 10))).astype(np.float32)
+    keras.utils.set_random_seed(0)  # initial weights independent of the tests run before
     model = build_dense_autoencoder(10, hidden_units=(16, 2), activation="linear")
     losses, mse = _fit_reconstruction(model, X, epochs=10, batch_size=128, learning_rate=3e-2)
     assert losses[-1] < 0.5 * losses[0]
@@ -290,9 +335,9 @@ def test_conv_autoencoder_keeps_the_shape_of_other_images():
          r"input_shape height=30 must be divisible by 4: each of the 2 encoder steps"),
         (((32, 20, 1),), {"filters": (4, 4, 4)}, ValueError,
          r"input_shape width=20 must be divisible by 8"),
-        (((32, 32),), {}, ValueError, r"input_shape must be a tuple of 3 positive ints"),
+        (((32, 32),), {}, ValueError, r"input_shape must be a 3-entry tuple of ints >= 1"),
         (((32, 32, 1),), {"pool_size": 1}, ValueError, r"pool_size must be an int >= 2; got 1"),
-        (((32, 32, 1),), {"filters": 16}, ValueError, r"filters must be a non-empty tuple"),
+        (((32, 32, 1),), {"filters": 16}, TypeError, r"filters must be a non-empty tuple"),
     ],
 )
 def test_conv_autoencoder_rejects_bad_arguments(args, kwargs, error, match):
@@ -300,6 +345,7 @@ def test_conv_autoencoder_rejects_bad_arguments(args, kwargs, error, match):
         build_conv_autoencoder(*args, **kwargs)
 
 
+@pytest.mark.slow
 def test_conv_autoencoder_learns_smooth_images():
     # Horizontal stripes of one frequency with a random phase, pixels in [0.1, 0.9].
     rng = np.random.default_rng(0)
@@ -358,6 +404,7 @@ def test_conv1d_autoencoder_rejects_bad_arguments(args, kwargs, error, match):
         build_conv1d_autoencoder(*args, **kwargs)
 
 
+@pytest.mark.slow
 def test_conv1d_autoencoder_learns_sine_windows():
     X = _sine_windows(256, 32)
     model = build_conv1d_autoencoder(32, filters=(16, 8), kernel_size=5)
@@ -392,8 +439,9 @@ def test_lstm_autoencoder_shapes():
 @pytest.mark.parametrize(
     ("args", "kwargs", "error", "match"),
     [
-        ((48,), {"units": 32}, ValueError, r"units must be a non-empty tuple of positive ints"),
-        ((48,), {"units": (32, -1)}, ValueError, r"units entries must be an int >= 1; got -1"),
+        ((48,), {"units": 32}, TypeError, r"units must be a non-empty tuple of ints >= 1"),
+        ((48,), {"units": (32, -1)}, ValueError,
+         r"each entry of units must be an int >= 1; got -1"),
         ((48, 0), {}, ValueError, r"n_features must be an int >= 1; got 0"),
         ((True,), {}, TypeError, r"window_length must be an int; got True"),
         ((48,), {"dropout_rate": 1.5}, ValueError, r"dropout_rate must be in \[0, 1\); got 1.5"),
@@ -404,6 +452,7 @@ def test_lstm_autoencoder_rejects_bad_arguments(args, kwargs, error, match):
         build_lstm_autoencoder(*args, **kwargs)
 
 
+@pytest.mark.slow
 def test_lstm_autoencoder_learns_levels():
     # Windows at a random level with a fixed ripple: the code only needs the level.
     # (Random-phase sines take an LSTM autoencoder far more steps than a test can afford.)
