@@ -19,12 +19,13 @@ MATHJAX_VERSION := 3.2.2
 MATHJAX := book/_static/mathjax/tex-chtml.js
 NPM_DIR := .cache/npm
 
-.PHONY: help venv data mathjax book html test check lint lab linkcheck clean
+.PHONY: help venv data mathjax book html student test check lint lab linkcheck clean
 
 help:
 	@echo "make book   set up .venv, fetch the data, execute every notebook, build _build/html"
 	@echo "make test   lint, run the test suite and build the book with every notebook executed"
 	@echo "make check  lint and the fast tests of helpers (no book build): the edit-test loop"
+	@echo "make student  build the student edition (no solutions) into _build/student/_build/html"
 	@echo "make lab    JupyterLab on book/ with the project's environment"
 	@echo "make data   fetch the data sets the chapters use"
 	@echo "make linkcheck  check the external links (needs the network; not part of make test)"
@@ -58,13 +59,20 @@ html: $(STAMP) data $(MATHJAX)
 	$(BIN)/python scripts/execute_notebooks.py
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
 
+# The student edition: the same site without the solutions, from the same executed notebooks.
+STUDENT_DIR := _build/student
+student: html
+	$(BIN)/python scripts/student_config.py $(STUDENT_DIR)/_config.yml
+	$(BIN)/jupyter-book build . --config $(STUDENT_DIR)/_config.yml --path-output $(STUDENT_DIR) $(BOOK_FLAGS)
+	@echo "The student edition is at $(abspath $(STUDENT_DIR)/_build/html/index.html)"
+
 book: html
 	@echo "The book is at $(abspath _build/html/index.html)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: lint html
+test: lint html student
 	$(BIN)/python -m pytest
 
 check: lint
