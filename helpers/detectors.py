@@ -230,6 +230,8 @@ class _NeuralDetector(OutlierMixin, BaseEstimator):
 class AutoencoderDetector(_NeuralDetector):
     """Dense autoencoder ensemble; the reconstruction error is the anomaly score.
 
+    Taught in :ref:`sec_beyond_labels`.
+
     Small autoencoders learn to reproduce the training data through a narrow
     bottleneck; a point that they reconstruct badly is unlike the bulk of the
     training data. By default two of them look at the data in two scalings: min-max
@@ -387,6 +389,8 @@ class AutoencoderDetector(_NeuralDetector):
 
 class DeepSVDDDetector(_NeuralDetector):
     """One-class Deep SVDD (Ruff et al., 2018): distance to a hypersphere centre.
+
+    Taught in :ref:`sec_beyond_labels`.
 
     A bias-free network maps the standardised data to a ``representation_dim``
     space and is trained to pull the training data towards a centre ``c`` fixed
