@@ -56,7 +56,7 @@ def mirror(tmp_path, monkeypatch):
 
 
 @pytest.mark.enable_socket  # a local web server only
-def test_files_are_downloaded_from_the_mirror_and_checked(mirror, data_home):
+def test_files_are_downloaded_from_the_mirror_and_checked(data_home, mirror):
     (mirror / KEY).parent.mkdir(parents=True)
     shutil.copy(data_home / KEY, mirror / KEY)
     path = fetch(KEY)
