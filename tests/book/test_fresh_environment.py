@@ -53,15 +53,20 @@ def _wheel():
 def _pip_env():
     """pip reads this folder of wheels only, and no configuration file of the machine."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PIP_")}
+    # No byte-compiling at install time (Python compiles what it imports): TensorFlow's
+    # thousands of modules would double the install time.
     env.update(PIP_CONFIG_FILE=os.devnull, PIP_NO_INDEX="1", PIP_FIND_LINKS=str(WHEELHOUSE),
-               PIP_DISABLE_PIP_VERSION_CHECK="1", PYTHONNOUSERSITE="1")
+               PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_COMPILE="1", PIP_ROOT_USER_ACTION="ignore",
+               PYTHONNOUSERSITE="1")
     env.pop("PYTHONPATH", None)
     return env
 
 
 def _python(venv, code):
+    # Run outside the repository: its folder holds the package's build metadata.
     result = subprocess.run([str(venv / "bin" / "python"), "-c", code], env=_pip_env(),
-                            capture_output=True, text=True, timeout=120, check=True)
+                            capture_output=True, text=True, timeout=120, check=True,
+                            cwd=venv)
     return result.stdout.strip()
 
 
@@ -83,14 +88,16 @@ def venv(tmp_path_factory):
     """A fresh environment with what Colab has: the dependencies, minus the package and PyOD."""
     _wheel()
     venv = tmp_path_factory.mktemp("fresh") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120,
+                   cwd=venv.parent)
     runtime = [line for line in PROJECT["dependencies"] if not line.startswith(LEFT_OUT)]
     subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                    "ipykernel", *runtime], env=_pip_env(), check=True, timeout=600)
+                    "ipykernel", *runtime], env=_pip_env(), check=True, timeout=600,
+                   cwd=venv.parent)
     # The kernel named "python3", as in every chapter's metadata, is this environment's.
     subprocess.run([str(venv / "bin" / "python"), "-m", "ipykernel", "install", "--prefix",
                     str(venv), "--name", "python3"], env=_pip_env(), check=True,
-                   capture_output=True, timeout=120)
+                   capture_output=True, timeout=120, cwd=venv.parent)
     return venv
 
 
@@ -183,7 +190,7 @@ def test_setup_cell_again_is_a_no_op(colab_run, venv):
 
     env = {**_pip_env(), "BOOK_PACKAGE_SPEC": "/nonexistent.whl"}
     result = subprocess.run([str(venv / "bin" / "python"), "-c", EXPECTED_SETUP], env=env,
-                            capture_output=True, text=True, timeout=120)
+                            capture_output=True, text=True, timeout=120, cwd=venv)
     assert result.returncode == 0 and (result.stdout, result.stderr) == ("", "")
 
 
@@ -192,7 +199,7 @@ def installed(venv, colab_run):
     """The package installed from its wheel (the Colab run did it; do it if it did not)."""
     if _distribution(venv, "nn-anomaly-book") is None:
         subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                        str(_wheel())], env=_pip_env(), check=True, timeout=600)
+                        str(_wheel())], env=_pip_env(), check=True, timeout=600, cwd=venv)
     return venv
 
 
