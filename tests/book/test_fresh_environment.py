@@ -101,6 +101,14 @@ def venv(tmp_path_factory):
     return venv
 
 
+def test_fresh_environment_is_like_colab(venv):
+    """TensorFlow and Keras are there; the book's package, PyOD and MyST-NB are not."""
+    assert _distribution(venv, "tensorflow-cpu") is not None
+    assert _distribution(venv, "keras") is not None
+    for name in ("nn-anomaly-book", LEFT_OUT, "myst-nb", "sphinx"):
+        assert _distribution(venv, name) is None, name
+
+
 def _execute(venv, chapter, folder, monkeypatch, **env):
     """Copy ``book/<chapter>.ipynb`` alone into ``folder`` and run it with venv's kernel."""
     from nbclient import NotebookClient
