@@ -20,7 +20,8 @@ LOCK       := requirements/lock.txt
 # A folder of wheels (the package and, from the lock, what a chapter needs) for the
 # tests that install into a fresh environment with no network: `make wheelhouse`.
 WHEELHOUSE := .cache/wheelhouse
-# `jupyter lab` refuses to run as root unless told to (containers, CI).
+# `jupyter lab` refuses to run as root unless told to (containers, CI). LAB_ARGS passes
+# more options, e.g. `make lab LAB_ARGS="--no-browser --ServerApp.port=8899"`.
 LAB_FLAGS  := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
 # MathJax is served from the site itself, so formulas render offline. It comes
@@ -52,13 +53,16 @@ $(STAMP): pyproject.toml $(LOCK)
 
 # Needs uv (in the dev extra). Existing pins are kept unless pyproject.toml rules them out;
 # `make lock UPGRADE=--upgrade` moves every package to its newest allowed version.
-lock:
+lock: | $(BIN)/python
 	test -x $(BIN)/uv || $(BIN)/python -m pip install uv
 	$(BIN)/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 \
 		--custom-compile-command "make lock" --quiet $(UPGRADE) --output-file $(LOCK)
 	printf 'jupyterlab-myst\n' | $(BIN)/uv pip compile pyproject.toml - --universal \
 		--python-version 3.11 --constraint $(LOCK) --custom-compile-command "make lock" \
 		--quiet --output-file binder/requirements.txt
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 
 wheelhouse: $(WHEELHOUSE)/.stamp
 
@@ -97,7 +101,7 @@ test: lint html wheelhouse
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(LAB_FLAGS) book/
+	$(BIN)/jupyter lab $(LAB_FLAGS) $(LAB_ARGS) book/
 
 linkcheck: $(STAMP) $(MATHJAX)
 	$(BIN)/jupyter-book build . --builder linkcheck

@@ -1,8 +1,9 @@
 """`make lab`: a chapter in JupyterLab, with jupyterlab-myst, in a real browser.
 
-JupyterLab starts as CI runs it (as root, hence ``--allow-root``), on 127.0.0.1 with a
-token, on a copy of ``01_background`` (the fastest chapter; it has an admonition,
-three exercises with their solutions, and glued numbers) in an empty folder.
+``make lab`` starts JupyterLab on ``book/`` (as root in CI: the Makefile adds
+``--allow-root``), here on 127.0.0.1 with a token and without autosave. The test opens
+``01_background`` (the fastest chapter; it has an admonition, three exercises with
+their solutions, and glued numbers).
 Playwright drives Debian's Chromium: the test runs every cell, then checks that the
 MyST markup is rendered (admonitions, exercises) and that no raw directive is left in
 the rendered Markdown (the page also holds each cell's source, in the editors, which
@@ -12,7 +13,7 @@ is not looked at). It cannot show how a reader's own JupyterLab is configured.
 import json
 import os
 import secrets
-import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -38,39 +39,65 @@ def _free_port():
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """JupyterLab on a folder holding one chapter; yields (base URL, token)."""
-    folder = tmp_path_factory.mktemp("lab")
-    shutil.copy(ROOT / "book" / f"{CHAPTER}.ipynb", folder)
-    # Render every cell, not only those in view, so that the whole page can be read.
-    settings = folder.parent / "lab-settings" / "@jupyterlab" / "notebook-extension"
-    settings.mkdir(parents=True)
-    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    """`make lab` on book/, on 127.0.0.1 with a token; yields (base URL, token)."""
+    work = tmp_path_factory.mktemp("lab")
+    chapter = ROOT / "book" / f"{CHAPTER}.ipynb"
+    committed = chapter.read_bytes()
+    # Render every cell, not only those in view, so that the whole page can be read;
+    # never save: the chapter is the committed file, and must stay without outputs.
+    settings = work / "settings" / "@jupyterlab"
+    for plugin, values in {"notebook-extension/tracker": {"windowingMode": "none"},
+                           "docmanager-extension/plugin": {"autosave": False}}.items():
+        path = settings / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
     token, port = secrets.token_hex(16), _free_port()
-    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings.parents[1]),
-           "JUPYTER_RUNTIME_DIR": str(folder.parent / "runtime")}
-    log = (folder.parent / "lab.log").open("w")
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings.parent),
+           "JUPYTER_RUNTIME_DIR": str(work / "runtime")}
+    options = (f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} "
+               f"--IdentityProvider.token={token} --LabApp.expose_app_in_browser=True "
+               "--LabApp.news_url=None "
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
+    log_path = work / "lab.log"
+    log = log_path.open("w")
+    # `-o` keeps make from reinstalling .venv here (make test has just checked it).
     process = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--allow-root", "--no-browser",
-         "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}",
-         "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
-         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
+        ["make", "--no-print-directory", "-o", ".venv/.installed", "lab",
+         f"LAB_ARGS={options}"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     while True:
         try:
             urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
             break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"JupyterLab did not start: {(folder.parent / 'lab.log').read_text()}")
+                _stop(process)
+                pytest.fail(f"`make lab` did not start JupyterLab: {log_path.read_text()}")
             time.sleep(0.5)
     yield base, token
-    process.terminate()
-    process.wait(timeout=30)
+    _stop(process)
     log.close()
+    assert chapter.read_bytes() == committed, "JupyterLab changed the committed chapter"
+
+
+def test_make_lab_runs_as_root(lab):
+    """JupyterLab refuses root without --allow-root; the Makefile adds it for uid 0 only."""
+    command = subprocess.run(["make", "-n", "-o", ".venv/.installed", "lab"], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout
+    assert ("--allow-root" in command) == (os.geteuid() == 0)
+
+
+def _stop(process):
+    """Stop make and the JupyterLab it started (their own process group)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 @pytest.fixture(scope="module")
