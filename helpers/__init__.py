@@ -9,7 +9,8 @@ The modules follow the book's architecture, from data to pictures:
 - :mod:`helpers.metrics` -- evaluation of anomaly scores;
 - :mod:`helpers.plotting` -- the book's figures;
 - :mod:`helpers.display` -- glued values and formatted tables in a chapter;
-- :mod:`helpers.distributed` -- streaming and data-parallel training (scaling up).
+- :mod:`helpers.distributed` -- streaming and data-parallel training (scaling up);
+- :mod:`helpers.install` -- installing the dependencies a chapter needs (Colab, a bare Python).
 
 No module imports one listed above it. Submodules are imported on demand, so
 ``import helpers`` is cheap and does not start TensorFlow.

@@ -1,6 +1,6 @@
 """Installing the book's dependencies next to a package that was installed alone.
 
-Taught in :ref:`sec_tools`.
+Described in :ref:`sec_instructor_hub` (and the README: how to run a chapter).
 
 The first cell of every chapter installs the package ``nn-anomaly-book`` with
 ``pip install --no-deps`` when it is missing (on Colab or in a bare Python), then

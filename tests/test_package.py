@@ -11,7 +11,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "helpers"
 # The book's architecture, from data to pictures. No module imports one listed above it.
 ORDER = ["datasets", "models", "detectors", "numpy_nn", "metrics", "plotting", "display",
-         "distributed"]
+         "distributed", "install"]
 
 
 def _module_files():
