@@ -13,13 +13,24 @@ endif
 
 BOOK_FLAGS := -W -n --keep-going
 
+# The environment is installed from a universal lock (one file for Linux, macOS and
+# Windows), refreshed by `make lock`; pyproject.toml keeps the version ranges for people
+# who install the package into an environment of their own.
+LOCK       := requirements/lock.txt
+# A folder of wheels (the package and, from the lock, what a chapter needs) for the
+# tests that install into a fresh environment with no network: `make wheelhouse`.
+WHEELHOUSE := .cache/wheelhouse
+# `jupyter lab` refuses to run as root unless told to (containers, CI). LAB_ARGS passes
+# more options, e.g. `make lab LAB_ARGS="--no-browser --ServerApp.port=8899"`.
+LAB_FLAGS  := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
+
 # MathJax is served from the site itself, so formulas render offline. It comes
 # from the npm registry (needs Node.js's npm) into book/_static/mathjax.
 MATHJAX_VERSION := 3.2.2
 MATHJAX := book/_static/mathjax/tex-chtml.js
 NPM_DIR := .cache/npm
 
-.PHONY: help venv data mathjax book html student test check lint lab linkcheck clean
+.PHONY: help venv lock wheelhouse data mathjax book html student test check lint lab linkcheck clean
 
 help:
 	@echo "make book   set up .venv, fetch the data, execute every notebook, build _build/html"
@@ -28,16 +39,41 @@ help:
 	@echo "make student  build the student edition (no solutions) into _build/student/_build/html"
 	@echo "make lab    JupyterLab on book/ with the project's environment"
 	@echo "make data   fetch the data sets the chapters use"
+	@echo "make lock   refresh $(LOCK) and binder/requirements.txt from pyproject.toml (needs the network)"
+	@echo "make wheelhouse  the package's wheel and its locked dependencies in $(WHEELHOUSE)"
 	@echo "make linkcheck  check the external links (needs the network; not part of make test)"
 	@echo "make clean  remove the built site and the execution cache"
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e ".[book,test,bench,dev]"
+	$(BIN)/python -m pip install -r $(LOCK)
+	$(BIN)/python -m pip install --no-deps -e .
 	touch $(STAMP)
+
+# Needs uv (in the dev extra). Existing pins are kept unless pyproject.toml rules them out;
+# `make lock UPGRADE=--upgrade` moves every package to its newest allowed version.
+lock: | $(BIN)/python
+	test -x $(BIN)/uv || $(BIN)/python -m pip install uv
+	$(BIN)/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 \
+		--custom-compile-command "make lock" --quiet $(UPGRADE) --output-file $(LOCK)
+	printf 'jupyterlab-myst\n' | $(BIN)/uv pip compile pyproject.toml - --universal \
+		--python-version 3.11 --constraint $(LOCK) --custom-compile-command "make lock" \
+		--quiet --output-file binder/requirements.txt
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+wheelhouse: $(WHEELHOUSE)/.stamp
+
+$(WHEELHOUSE)/.stamp: $(STAMP) $(LOCK) pyproject.toml $(shell find helpers -name '*.py' -o -name '*.csv')
+	rm -rf $(WHEELHOUSE) && mkdir -p $(WHEELHOUSE)
+	$(BIN)/python -m pip wheel --no-deps --wheel-dir $(WHEELHOUSE) .
+	$(BIN)/python -m pip download --dest $(WHEELHOUSE) --constraint $(LOCK) \
+		$(WHEELHOUSE)/nn_anomaly_book-*.whl ipykernel
+	touch $@
 
 data: $(STAMP)
 	$(BIN)/python -m helpers.datasets
@@ -72,14 +108,14 @@ book: html
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: lint html student
+test: lint html student wheelhouse
 	$(BIN)/python -m pytest
 
 check: lint
 	$(BIN)/python -m pytest tests/helpers -m "not slow" -q -p no:cacheprovider
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab book/
+	$(BIN)/jupyter lab $(LAB_FLAGS) $(LAB_ARGS) book/
 
 linkcheck: $(STAMP) $(MATHJAX)
 	$(BIN)/jupyter-book build . --builder linkcheck

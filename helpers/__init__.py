@@ -15,6 +15,8 @@ defines it).
   among them the one dense-network builder;
 - :mod:`helpers.numpy_nn` -- NumPy reference implementations of the formulas;
 - :mod:`helpers.datasets` -- loading the data the chapters use;
+- :mod:`helpers.install` -- installing what a chapter needs on Colab or a bare Python
+  (standard library only);
 - ``helpers._validation`` -- the argument checks every module shares (private).
 
 Submodules are imported on demand, so ``import helpers`` is cheap and does not

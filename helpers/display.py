@@ -6,15 +6,17 @@ there :func:`glue` shows ``name = value`` instead, so the numbers the prose
 refers to are still on the screen. :class:`Table` formats a DataFrame for the
 web page (HTML) and the PDF (LaTeX) alike.
 
-Taught in :ref:`sec_project`.
+Taught in :ref:`sec_project`; :func:`versions` in :ref:`sec_tools`.
 """
 
+import importlib.metadata
 import numbers
+import platform
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Table", "glue", "glue_all"]
+__all__ = ["Table", "glue", "glue_all", "versions"]
 
 
 def _check_name(name):
@@ -145,3 +147,45 @@ def _latex_escape(text):
                     "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
                     "^": r"\textasciicircum{}"}
     return "".join(replacements.get(character, character) for character in text)
+
+
+# The packages whose versions can change a chapter's numbers, in the order shown.
+_VERSIONED = ("nn-anomaly-book", "numpy", "scipy", "pandas", "scikit-learn", "tensorflow",
+              "keras", "pyod", "matplotlib")
+# Distributions that provide TensorFlow under another name.
+_TENSORFLOW = ("tensorflow", "tensorflow-cpu", "tensorflow-macos", "tensorflow-intel",
+               "tf-nightly")
+
+
+def _version(name):
+    candidates = _TENSORFLOW if name == "tensorflow" else (name,)
+    for candidate in candidates:
+        try:
+            return candidate, importlib.metadata.version(candidate)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return name, "not installed"
+
+
+def versions(packages=_VERSIONED):
+    """Return a :class:`Table` of the Python and package versions that ran the page.
+
+    Parameters
+    ----------
+    packages : sequence of str, optional
+        Distribution names. ``"tensorflow"`` stands for whichever TensorFlow
+        distribution is installed (``tensorflow-cpu`` on x86-64 Linux). The default
+        lists the packages that can change the book's numbers.
+
+    Returns
+    -------
+    table : Table
+        Columns ``package`` and ``version``; the first row is Python itself.
+    """
+    if isinstance(packages, str) or not all(isinstance(name, str) for name in packages):
+        raise TypeError(f"packages must be a sequence of distribution names; got {packages!r}.")
+    rows = [("Python", f"{platform.python_version()} ({platform.system()} "
+                       f"{platform.machine()})")]
+    rows += [_version(name) for name in packages]
+    data = pd.DataFrame(rows, columns=["package", "version"])
+    return Table(data, caption="The versions that computed this page.")

@@ -14,6 +14,12 @@ is resolved, in this order, to
 The SHA-256 of the file is checked in all three cases. Files in a data folder are
 never downloaded or replaced: a missing or corrupted file there is an error that says
 what to do.
+
+Where GitHub is slow or blocked, ``$HELPERS_DATA_MIRROR`` names a mirror: a base
+address under which the files sit at the same relative paths (the key), e.g.
+``https://mirror.example.edu/nn-anomaly-book/`` serving
+``.../adbench/Classical/6_cardio.npz``. Downloads then come from the mirror, with the
+same SHA-256 checks.
 """
 
 import functools
@@ -27,10 +33,14 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="IProgress not found")
     import pooch
 
-__all__ = ["ENV_VAR", "REGISTRY", "url_of", "fetch", "cache_dir", "resolve_data_home"]
+__all__ = ["ENV_VAR", "MIRROR_VAR", "REGISTRY", "url_of", "fetch", "cache_dir",
+           "resolve_data_home"]
 
 ENV_VAR = "HELPERS_DATA_HOME"
 """Environment variable naming a data folder to read instead of the download cache."""
+
+MIRROR_VAR = "HELPERS_DATA_MIRROR"
+"""Environment variable naming a base address to download the files from instead."""
 
 _CACHE_NAME = "nn-anomaly-book"
 
@@ -105,7 +115,7 @@ _LAYOUT = "adbench/<folder>/<name>.npz, nab/data/<folder>/<name>.csv and nab/lab
 
 
 def url_of(key):
-    """Return the canonical, commit-pinned download address of the file ``key``.
+    """Return the download address of the file ``key``.
 
     Parameters
     ----------
@@ -115,9 +125,20 @@ def url_of(key):
     Returns
     -------
     url : str
+        The canonical, commit-pinned address; or, when ``HELPERS_DATA_MIRROR`` is set
+        and not empty, that base address joined with ``key``.
     """
     if key not in REGISTRY:
         raise ValueError(f"key must be a file of the registry; got {key!r}.")
+    mirror = os.environ.get(MIRROR_VAR, "")
+    if mirror:
+        if not mirror.startswith(("https://", "http://")):
+            raise ValueError(
+                f"{MIRROR_VAR} must be an http:// or https:// address under which the "
+                f"files sit at their registry paths; got {mirror!r}. Unset it to download "
+                "from the original addresses."
+            )
+        return mirror.rstrip("/") + "/" + key
     source, _, rest = key.partition("/")
     return (_ADBENCH_URL if source == "adbench" else _NAB_URL) + rest
 
@@ -247,8 +268,9 @@ def _fetch_into_cache(key):
     corrupted = path.is_file() and _sha256(path) != REGISTRY[key]
     if path.is_file() and not corrupted:
         return path  # already verified in this process: no second hash of a big file
+    downloader = _make_pooch(folder)  # a bad mirror address fails here, not as a download
     try:
-        return Path(_make_pooch(folder).fetch(key))
+        return Path(downloader.fetch(key))
     except ValueError as err:  # pooch: the downloaded file does not match the hash
         raise ValueError(
             f"The download of {key!r} from {url_of(key)} does not match its SHA-256 "

@@ -1,12 +1,14 @@
 """helpers.display: glue that works without MyST-NB, and tables for HTML and LaTeX."""
 
 import builtins
+import importlib.metadata
+import platform
 import re
 
 import pandas as pd
 import pytest
 
-from helpers.display import Table, glue, glue_all
+from helpers.display import Table, glue, glue_all, versions
 
 
 @pytest.fixture
@@ -76,3 +78,28 @@ def test_table_rejects_unknown_format_columns():
 def test_table_needs_a_dataframe():
     with pytest.raises(TypeError, match="data must be a pandas DataFrame; got dict"):
         Table({"a": [1]})
+
+
+# --- versions ---------------------------------------------------------------------
+
+
+def test_versions_lists_python_and_the_installed_packages():
+    table = versions()
+    assert isinstance(table, Table)
+    rows = dict(zip(table.data["package"], table.data["version"], strict=True))
+    assert rows["Python"].startswith(platform.python_version())
+    assert rows["numpy"] == importlib.metadata.version("numpy")
+    assert rows["nn-anomaly-book"] == importlib.metadata.version("nn-anomaly-book")
+    assert any(name.startswith("tensorflow") for name in rows)
+    assert "not installed" not in rows.values()
+
+
+def test_versions_says_when_a_package_is_missing():
+    table = versions(["numpy", "no-such-package-here"])
+    assert list(table.data["version"])[-1] == "not installed"
+
+
+def test_versions_refuses_a_single_string():
+    with pytest.raises(TypeError, match="packages must be a sequence of distribution names; "
+                                        "got 'numpy'"):
+        versions("numpy")

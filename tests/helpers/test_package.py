@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "helpers"
 LAYERS = [  # bottom first: a module may import only the modules listed before it
     "_validation",  # argument checks, the one vocabulary
+    "install",  # the setup cell's installer (standard library only)
     "datasets",  # loading the data
     "numpy_nn",  # NumPy reference maths
     "models",  # Keras model builders, the one dense-network builder among them
