@@ -16,6 +16,7 @@ the training data do not teach the network to accept them.
 Taught in :ref:`sec_benchmark`.
 """
 
+import functools
 import math
 import numbers
 
@@ -142,7 +143,12 @@ class _NeuralDetector(OutlierMixin, BaseEstimator):
         batch_size = min(self.batch_size, n_samples)
         signature = [tf.TensorSpec(shape=(None, data.shape[1]), dtype=tf.float32),
                      tf.TensorSpec(shape=(None, self._n_networks), dtype=tf.float32)]
-        train_step = tf.function(train_step, input_signature=signature)  # traced once
+        # Traced once per fit: the signature is fixed. TensorFlow counts traces per
+        # function *code*, and every fit makes a new closure of the same code (a new
+        # model needs a new trace), so after five fits it would warn of "retracing".
+        # A partial has no code of its own: its traces are counted for this fit only,
+        # and a real retrace within a fit would still be reported.
+        train_step = tf.function(functools.partial(train_step), input_signature=signature)
         rng = np.random.default_rng(self.random_state)
         weights = np.ones((n_samples, self._n_networks), dtype=np.float32)
         history = {"loss": []}

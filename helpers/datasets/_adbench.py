@@ -40,7 +40,7 @@ def adbench_names():
     Returns
     -------
     names : tuple of str
-        The 14 "Classical" data sets (``"cardio"``, ``"http"``, ...) and the four
+        The 24 "Classical" data sets (the ten of the tuning set among them) (``"cardio"``, ``"http"``, ...) and the four
         MVTec AD embeddings (``"MVTec-AD_bottle"``, ...). The numbered file names
         (``"6_cardio"``) are accepted too, and case does not matter.
     """
