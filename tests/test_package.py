@@ -11,8 +11,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "helpers"
 # The book's architecture, from data to pictures. No module imports one listed above it
 # (benchmark, the protocol of the benchmark section, runs the datasets and detectors).
-ORDER = ["benchmark", "datasets", "models", "detectors", "numpy_nn", "metrics", "plotting", "display",
-         "distributed"]
+ORDER = ["benchmark", "datasets", "models", "detectors", "numpy_nn", "metrics", "plotting",
+         "display", "distributed"]
 
 
 def _module_files():
