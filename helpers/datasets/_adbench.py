@@ -41,8 +41,9 @@ def adbench_names():
     -------
     names : tuple of str
         The 24 "Classical" data sets (``"cardio"``, ``"http"``, ...; the ten of the
-        tuning set among them) and the four MVTec AD embeddings (``"MVTec-AD_bottle"``, ...). The numbered file names
-        (``"6_cardio"``) are accepted too, and case does not matter.
+        tuning set among them) and the four MVTec AD embeddings
+        (``"MVTec-AD_bottle"``, ...). The numbered file names (``"6_cardio"``) are
+        accepted too, and case does not matter.
     """
     return _NAMES
 
