@@ -13,6 +13,8 @@ Run from the repository root, for example::
     nice python benchmarks/adbench.py --out benchmarks/results/adbench.csv  # the book's grid
     python benchmarks/adbench.py --generator adbench --datasets WBC --out /tmp/dup.csv
 
+``--update`` re-runs only ``--methods`` and keeps the other methods' rows of ``--out``
+(the classical detectors are deterministic, so their rows do not change).
 ``--generator adbench`` uses ADBench's own data generator (small data sets resampled
 with replacement to 1,000 rows before the split); the book's results use the default.
 """
@@ -64,15 +66,33 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=Path("adbench_results.csv"),
                         help="CSV to write (default: adbench_results.csv; the book's committed "
                              "results are benchmarks/results/adbench.csv)")
+    parser.add_argument("--update", action="store_true",
+                        help="keep the rows of --out for the methods not run now, and "
+                             "replace the others (re-run a few methods of the grid)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
+    kept = None
+    if args.update:
+        kept = pd.read_csv(args.out)
+        kept = kept[~kept["method"].isin(args.methods)]
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     results = run_grid(args.datasets, args.methods, args.seeds, generator=args.generator,
-                       out=args.out, progress=not args.no_progress)
-    results.to_csv(args.out, index=False)
+                       out=None if args.update else args.out,
+                       progress=not args.no_progress)
     wall = time.perf_counter() - start
+    if kept is not None:
+        merged = pd.concat([kept, results], ignore_index=True).reindex(columns=results.columns)
+        order = {name: i for i, name in enumerate(METHODS)}
+        merged = merged.sort_values(
+            ["dataset", "seed", "method"],
+            key=lambda column: column.map(order) if column.name == "method" else (
+                column.map({d: i for i, d in enumerate(DATASETS)})
+                if column.name == "dataset" else column))
+        merged.to_csv(args.out, index=False)
+    else:
+        results.to_csv(args.out, index=False)
 
     with pd.option_context("display.width", 250, "display.max_columns", 30):
         print("Mean ROC-AUC x 100 over seeds; '(ADBench)' columns are the published numbers.")
