@@ -184,3 +184,21 @@ def test_committed_tuning_results_choose_the_defaults_in_code():
         name, params = chosen[type(detector).__name__]
         defaults = {key: detector.get_params()[key] for key in params}
         assert defaults == params, f"{type(detector).__name__}: chosen {name} {params}"
+
+
+def test_benchmark_cli_update_reruns_only_the_named_methods(tmp_path, capsys):
+    adbench = _load_script("adbench")
+    out = tmp_path / "grid.csv"
+    common = ["--datasets", "WBC", "--seeds", "0", "--out", str(out), "--no-progress"]
+    adbench.main([*common, "--methods", "IsolationForest,ECOD"])
+    first = pd.read_csv(out)
+    edited = first.copy()
+    edited.loc[edited["method"] == "ECOD", "roc_auc"] = 0.0
+    edited.loc[edited["method"] == "IsolationForest", "load_1min"] = -1.0
+    edited.to_csv(out, index=False)
+    adbench.main([*common, "--methods", "ECOD", "--update"])
+    second = pd.read_csv(out)
+    assert list(second["method"]) == ["IsolationForest", "ECOD"]
+    assert second.loc[1, "roc_auc"] == first.loc[1, "roc_auc"]  # re-run
+    assert second.loc[0, "load_1min"] == -1.0  # kept as it was
+    assert "written to" in capsys.readouterr().out
