@@ -8,7 +8,7 @@ defines it).
 - :mod:`helpers.display` -- glued values and formatted tables in a chapter;
 - :mod:`helpers.plotting` -- the book's figures;
 - :mod:`helpers.distributed` -- streaming and data-parallel training (scaling up);
-- :mod:`helpers.benchmark` -- the ADBench protocol: split and score conversion;
+- :mod:`helpers.benchmark` -- the benchmark protocol: splits, one sign convention, runs;
 - :mod:`helpers.metrics` -- evaluation of anomaly scores;
 - :mod:`helpers.detectors` -- neural outlier detectors with scikit-learn's contract;
 - :mod:`helpers.models` -- Keras model builders (pure functions, uncompiled models),

@@ -40,9 +40,10 @@ def adbench_names():
     Returns
     -------
     names : tuple of str
-        The 14 "Classical" data sets (``"cardio"``, ``"http"``, ...) and the four
-        MVTec AD embeddings (``"MVTec-AD_bottle"``, ...). The numbered file names
-        (``"6_cardio"``) are accepted too, and case does not matter.
+        The 24 "Classical" data sets (``"cardio"``, ``"http"``, ...; the ten of the
+        tuning set among them) and the four MVTec AD embeddings
+        (``"MVTec-AD_bottle"``, ...). The numbered file names (``"6_cardio"``) are
+        accepted too, and case does not matter.
     """
     return _NAMES
 

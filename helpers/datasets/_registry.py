@@ -87,6 +87,27 @@ REGISTRY = {
         "74dd4d0072d6c6f1aabab63bc102f9633454f32bb936fa9bcfbd38f9f2386bcd",
     "adbench/Classical/6_cardio.npz":
         "bc5009bde6930b4d298b594f31b34485a9a17210cff0e8fb00a8c3068b885a2d",
+    # The tuning set: ten more ADBench data sets, for choosing defaults only.
+    "adbench/Classical/45_wine.npz":
+        "d5ad8965d92cc57122fe1e6572bb301adbaf795b3e166d187ae00a704d8f6e20",
+    "adbench/Classical/37_Stamps.npz":
+        "99fe739447284f613fa54bf2dccdb51c5120175ce6260adec6dad77576c42509",
+    "adbench/Classical/46_WPBC.npz":
+        "68a6d67242643855713bcdad07d89ecc472bd00000dccc17ba87916eb2693d19",
+    "adbench/Classical/17_InternetAds.npz":
+        "bdd8ad5cf5bf2cb96cba53dde30d522d0f6a279083a8e2bc7efbac5981b04385",
+    "adbench/Classical/41_Waveform.npz":
+        "6c9d867337ad1a2f8372c1d27f4c032f0401237e2041b7c45f00de8d319ff30f",
+    "adbench/Classical/35_SpamBase.npz":
+        "d0c46c7928e43f6496bcd06e09de0b70f6bc8143792dfa0a43f450263d254e9b",
+    "adbench/Classical/19_landsat.npz":
+        "ba17e2158c07469597b89db49d3982c874c6b713ff6670721ddc88969da77987",
+    "adbench/Classical/25_musk.npz":
+        "2ed3f4392197b76a1e59116ff880c7720a4b026cf4842073a53b56fdea265017",
+    "adbench/Classical/22_magic.gamma.npz":
+        "0be375984d7af9ea7a63b12206c240840d8b7daa3607021c5fb8756407dd86f1",
+    "adbench/Classical/33_skin.npz":
+        "d02aa01ffc1b6bf2b8b1ac250c90e8a8eacd0cefc962940ed5cc4bf5deac9c95",
     # NAB (MIT).
     "nab/data/artificialNoAnomaly/art_daily_small_noise.csv":
         "c4b304229f69f108eaa024fb2406fcd4510c5c5d95cd0053e2da6989682e4e6d",

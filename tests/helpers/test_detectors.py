@@ -5,6 +5,7 @@ import os
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
 
+import logging
 import pickle
 
 import keras
@@ -244,3 +245,42 @@ def test_networks_are_built_by_the_models_builder(data, fitted):
     svdd = fitted[1].model_.get_layer("svdd_0")
     assert [layer.name for layer in svdd.layers] == ["hidden_0", "output"]
     assert all(len(layer.weights) == 1 for layer in svdd.layers)  # bias-free: kernels only
+
+
+class _Records(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
+def test_many_fits_do_not_warn_of_retracing_and_real_retracing_still_warns(capfd):
+    """A grid search fits many detectors in one process: TensorFlow must not call that
+    retracing (each fit traces its own training step once), and nothing is silenced."""
+    import tensorflow as tf
+
+    records = _Records()
+    logger = logging.getLogger("tensorflow")
+    logger.addHandler(records)
+    try:
+        X = np.random.default_rng(0).normal(size=(40, 3))  # one batch: one step per epoch
+        for seed in range(3):  # six fits: TensorFlow warns from five traces of one code
+            for detector in DETECTORS:
+                clone(detector).set_params(epochs=1, random_state=seed).fit(X)
+        fitted_messages = list(records.messages)
+
+        @tf.function
+        def square(x):
+            return x * x
+
+        for size in range(1, 8):  # a new shape each call: a real retrace
+            square(tf.zeros((size,)))
+    finally:
+        logger.removeHandler(records)
+    captured = capfd.readouterr()
+    assert not [m for m in fitted_messages if "retracing" in m], fitted_messages
+    assert not [line for line in captured.err.splitlines()
+                if "retracing" in line and "square" not in line], captured.err
+    assert any("retracing" in m and "square" in m for m in records.messages), records.messages
