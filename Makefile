@@ -19,11 +19,21 @@ MATHJAX_VERSION := 3.2.2
 MATHJAX := book/_static/mathjax/tex-chtml.js
 NPM_DIR := .cache/npm
 
-.PHONY: help venv data mathjax book html test lint lab linkcheck clean
+# axe-core audits every page for WCAG 2 A/AA in the browser tests (from npm, like MathJax).
+AXE_VERSION := 4.14.1
+AXE := $(NPM_DIR)/node_modules/axe-core/axe.min.js
+
+# The PDF: Jupyter Book's LaTeX builder with XeLaTeX, from the notebooks executed for the
+# site (the execution cache), copied into the site, which links to it.
+PDF_NAME := nn-anomaly-detection.pdf
+PDF := _build/latex/$(PDF_NAME)
+
+.PHONY: help venv data mathjax axe book html pdf pdf-from-cache test lint lab linkcheck clean
 
 help:
 	@echo "make book   set up .venv, fetch the data, execute every notebook, build _build/html"
 	@echo "make test   lint, run the test suite and build the book with every notebook executed"
+	@echo "make pdf    the whole book as one PDF (needs XeLaTeX: see README), linked from the site"
 	@echo "make lab    JupyterLab on book/ with the project's environment"
 	@echo "make data   fetch the data sets the chapters use"
 	@echo "make linkcheck  check the external links (needs the network; not part of make test)"
@@ -51,9 +61,25 @@ $(MATHJAX):
 	cp -r $(NPM_DIR)/node_modules/mathjax/es5/output/chtml/fonts book/_static/mathjax/output/chtml/
 	cp -r $(NPM_DIR)/node_modules/mathjax/es5/a11y $(NPM_DIR)/node_modules/mathjax/es5/ui book/_static/mathjax/
 
+axe: $(AXE)
+
+$(AXE):
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed to install axe-core for the accessibility tests: see README"; exit 1; }
+	npm install --no-save --no-audit --no-fund --prefix $(NPM_DIR) axe-core@$(AXE_VERSION)
+
 html: $(STAMP) data $(MATHJAX)
 	$(BIN)/python scripts/execute_notebooks.py
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
+
+# After `html`, every notebook is in the execution cache: the LaTeX build only renders.
+pdf: html pdf-from-cache
+
+pdf-from-cache: $(STAMP)
+	@test -f _build/html/index.html || { echo "build the site first: make html"; exit 1; }
+	@command -v xelatex >/dev/null && command -v latexmk >/dev/null || { echo "make pdf needs XeLaTeX and latexmk: see README (PDF)"; exit 1; }
+	$(BIN)/jupyter-book build . --builder pdflatex $(BOOK_FLAGS)
+	cp $(PDF) _build/html/$(PDF_NAME)
+	@echo "The PDF is at $(abspath $(PDF)) ($$(du -h $(PDF) | cut -f1))"
 
 book: html
 	@echo "The book is at $(abspath _build/html/index.html)"
@@ -61,7 +87,10 @@ book: html
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: lint html
+# The PDF is built when XeLaTeX is installed, or when REQUIRE_PDF is set (CI); elsewhere the
+# PDF test skips and says why.
+test: lint html $(AXE)
+	@if [ -n "$$REQUIRE_PDF" ] || command -v xelatex >/dev/null; then $(MAKE) pdf-from-cache; fi
 	$(BIN)/python -m pytest
 
 lab: $(STAMP)

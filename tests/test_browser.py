@@ -4,11 +4,16 @@ The site in _build/html is served on 127.0.0.1; every request to any other addre
 is blocked and counted as a failure, so these tests also prove the site renders
 offline. Screenshots of the landing page and of each chapter are saved in
 _build/screenshots/ for review.
+
+Accessibility: axe-core (from npm, `make axe`) is injected into every page, in the
+light and in the dark colour scheme, and audits it against WCAG 2 A and AA; its
+findings are also written to _build/axe-report.json.
 """
 
 import functools
 import gzip
 import http.server
+import json
 import os
 import re
 import shutil
@@ -27,6 +32,11 @@ PAGE_BUDGET_BYTES = 3_000_000  # total transfer of the heaviest page, gzip-compr
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"]
+
+AXE = ROOT / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa"]
+AXE_REPORT = ROOT / "_build" / "axe-report.json"
+MODES = ["light", "dark"]
 
 pytestmark = pytest.mark.enable_socket  # a local web server, on 127.0.0.1 only
 
@@ -235,3 +245,80 @@ def test_launch_buttons_point_at_the_notebook():
     hub = re.search(r'href="([^"]+/hub/user-redirect/git-pull\?[^"]+)"', text)
     assert hub and "05_project.ipynb" in unquote(hub.group(1))
     assert "_sources/book/05_project.ipynb" in text  # the .ipynb download button
+
+
+def _axe_source():
+    if not AXE.exists():
+        message = f"axe-core is not installed ({AXE}): run `make axe` (needs npm)"
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return AXE.read_text()
+
+
+def _only_local(context, host):
+    def route(route):
+        url = route.request.url
+        if urlparse(url).netloc == host or url.startswith("data:"):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", route)
+
+
+@pytest.fixture(scope="module")
+def audits(server, browser):
+    """axe-core's WCAG 2 A/AA violations on every page, in light and in dark mode."""
+    source = _axe_source()
+    host = urlparse(server).netloc
+    results = {}
+    for mode in MODES:
+        # The theme's default mode is "auto": it follows the reader's colour scheme.
+        context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                      color_scheme=mode)
+        _only_local(context, host)
+        for page_name in PAGES:
+            page = context.new_page()
+            page.goto(urljoin(server, f"{page_name}.html"), wait_until="load")
+            page.evaluate("() => window.MathJax && MathJax.startup ? "
+                          "MathJax.startup.promise : null")
+            page.wait_for_load_state("networkidle")
+            theme = page.evaluate("() => document.documentElement.dataset.theme")
+            page.add_script_tag(content=source)
+            violations = page.evaluate("""async (tags) => {
+                const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                                        resultTypes: ['violations']});
+                return result.violations.map(v => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.map(n => n.target.join(' '))}));
+            }""", AXE_TAGS)
+            results[(mode, page_name)] = {"theme": theme, "violations": violations}
+            page.close()
+        context.close()
+    AXE_REPORT.parent.mkdir(parents=True, exist_ok=True)
+    AXE_REPORT.write_text(json.dumps(
+        [{"mode": mode, "page": page_name, **result}
+         for (mode, page_name), result in results.items()], indent=1))
+    return results
+
+
+def _describe(violations):
+    lines = []
+    for violation in violations:
+        nodes = violation["nodes"]
+        lines.append(f"  {violation['id']} ({violation['impact']}): {len(nodes)} elements, "
+                     f"{violation['help']}; e.g. {nodes[:3]}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_meets_wcag_2_aa(audits, mode, page_name):
+    audit = audits[(mode, page_name)]
+    assert audit["theme"] == mode, f"{page_name} did not switch to {mode} mode"
+    violations = audit["violations"]
+    count = sum(len(violation["nodes"]) for violation in violations)
+    assert violations == [], (
+        f"axe-core: {count} elements on {page_name} ({mode} mode) fail WCAG 2 A/AA "
+        f"(all pages: {AXE_REPORT}):\n{_describe(violations)}")
