@@ -19,9 +19,11 @@ MATHJAX_VERSION := 3.2.2
 MATHJAX := book/_static/mathjax/tex-chtml.js
 NPM_DIR := .cache/npm
 
-# axe-core audits every page for WCAG 2 A/AA in the browser tests (from npm, like MathJax).
+# axe-core audits every page for WCAG 2 A/AA in the browser tests (from npm, like MathJax;
+# in a folder of its own, as `npm install --no-save` removes what it did not install).
 AXE_VERSION := 4.14.1
-AXE := $(NPM_DIR)/node_modules/axe-core/axe.min.js
+AXE_DIR := .cache/axe
+AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
 
 # The PDF: Jupyter Book's LaTeX builder with XeLaTeX, from the notebooks executed for the
 # site (the execution cache), copied into the site, which links to it.
@@ -65,7 +67,7 @@ axe: $(AXE)
 
 $(AXE):
 	@command -v npm >/dev/null || { echo "npm (Node.js) is needed to install axe-core for the accessibility tests: see README"; exit 1; }
-	npm install --no-save --no-audit --no-fund --prefix $(NPM_DIR) axe-core@$(AXE_VERSION)
+	npm install --no-save --no-audit --no-fund --prefix $(AXE_DIR) axe-core@$(AXE_VERSION)
 
 html: $(STAMP) data $(MATHJAX)
 	$(BIN)/python scripts/execute_notebooks.py

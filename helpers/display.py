@@ -120,6 +120,8 @@ class Table:
         # A fixed id from the content (pandas draws a random one), so builds are identical.
         digest = hashlib.sha1(repr(self).encode()).hexdigest()[:8]
         styler = self._cells().style.set_uuid(f"table-{digest}")
+        # The theme's table style (borders, zebra rows, both colour modes) is for "dataframe".
+        styler = styler.set_table_attributes('class="dataframe"')
         numeric = self._numeric()
         if numeric:
             styler = styler.set_properties(subset=numeric, **{"text-align": "right"})

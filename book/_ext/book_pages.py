@@ -5,6 +5,9 @@
 - The sidebar's expand/collapse toggles are ``<summary>`` elements holding only a
   chevron icon, so a screen reader announces an unnamed control (WCAG 4.1.2):
   each is named after the chapter it opens.
+- Docutils marks each bibliography entry with the ARIA role ``doc-biblioentry``,
+  deprecated in DPUB-ARIA 1.1, inside a ``role="list"``: a list whose items a screen
+  reader does not recognise. Entries become ``listitem``.
 - Every page's download menu links to the whole book as one PDF (``make pdf``
   copies it into the site), beside the theme's print-this-page button.
 
@@ -32,11 +35,8 @@ class LatexTables(SphinxPostTransform):
                 node.replace_self(nodes.raw("", text, format="latex"))
 
 
-def _name_summaries(html):
-    """Give every unnamed sidebar ``<summary>`` an accessible name."""
-    if "<summary" not in html:
-        return html
-    soup = BeautifulSoup(html, "html.parser")
+def _name_summaries(soup):
+    """Give every unnamed ``<summary>`` of a navigation tree an accessible name."""
     for summary in soup.find_all("summary"):
         if summary.get_text(strip=True) or summary.get("aria-label"):
             continue
@@ -44,7 +44,7 @@ def _name_summaries(html):
         link = item.find("a", recursive=False) if item else None
         title = link.get_text(" ", strip=True) if link else "this part"
         summary["aria-label"] = f"Sections of {title}"
-    return str(soup)
+    return soup
 
 
 def _wrap_toctree(context):
@@ -53,8 +53,12 @@ def _wrap_toctree(context):
         return
 
     def generate_toctree_html(*args, **kwargs):
-        html = generate(*args, **kwargs)
-        return _name_summaries(html) if isinstance(html, str) else html
+        html = generate(*args, **kwargs)  # a BeautifulSoup, or a string
+        if isinstance(html, BeautifulSoup):
+            return _name_summaries(html)
+        if isinstance(html, str) and "<summary" in html:
+            return str(_name_summaries(BeautifulSoup(html, "html.parser")))
+        return html
 
     generate_toctree_html._names_summaries = True
     context["generate_toctree_html"] = generate_toctree_html
@@ -76,6 +80,9 @@ def _add_pdf_button(context, pathto):
 
 def _page_context(app, pagename, templatename, context, doctree):
     _wrap_toctree(context)
+    if context.get("body"):
+        body = context["body"]
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
     if "pathto" in context:
         _add_pdf_button(context, context["pathto"])
 
