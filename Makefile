@@ -79,6 +79,7 @@ pdf: html pdf-from-cache
 pdf-from-cache: $(STAMP)
 	@test -f _build/html/index.html || { echo "build the site first: make html"; exit 1; }
 	@command -v xelatex >/dev/null && command -v latexmk >/dev/null || { echo "make pdf needs XeLaTeX and latexmk: see README (PDF)"; exit 1; }
+	rm -rf _build/latex  # latexmk would otherwise repeat an earlier run's verdict
 	$(BIN)/jupyter-book build . --builder pdflatex $(BOOK_FLAGS)
 	cp $(PDF) _build/html/$(PDF_NAME)
 	@echo "The PDF is at $(abspath $(PDF)) ($$(du -h $(PDF) | cut -f1))"

@@ -8,11 +8,16 @@
 - Docutils marks each bibliography entry with the ARIA role ``doc-biblioentry``,
   deprecated in DPUB-ARIA 1.1, inside a ``role="list"``: a list whose items a screen
   reader does not recognise. Entries become ``listitem``.
+- Jupyter Book's LaTeX class loads ``bbm``, a font package that on Debian comes only
+  with texlive-fonts-extra (509 MB to download); the class is given amssymb's
+  blackboard bold instead, so the PDF needs texlive-xetex and its dependencies only.
 - Every page's download menu links to the whole book as one PDF (``make pdf``
   copies it into the site), beside the theme's print-this-page button.
 
 The colours the theme gets wrong are fixed in ``_static/book.css``.
 """
+
+from pathlib import Path
 
 from bs4 import BeautifulSoup
 from docutils import nodes
@@ -78,6 +83,25 @@ def _add_pdf_button(context, pathto):
             return
 
 
+def _remove_old_latex_class(app):
+    """Let sphinx-jupyterbook-latex copy its class afresh (it does not overwrite)."""
+    if app.builder.name == "latex":
+        (Path(app.outdir) / "jupyterBook.cls").unlink(missing_ok=True)
+
+
+def _latex_class_without_bbm(app):
+    """Edit the jupyterBook.cls that sphinx-jupyterbook-latex copied to the output."""
+    if app.builder.name != "latex":
+        return
+    path = Path(app.outdir) / "jupyterBook.cls"
+    if not path.exists():
+        return
+    text = path.read_text()
+    text = text.replace("\\RequirePackage{bbm}",
+                        "\\providecommand{\\mathbbm}{\\mathbb}  % amssymb's, not bbm's")
+    path.write_text(text)
+
+
 def _page_context(app, pagename, templatename, context, doctree):
     _wrap_toctree(context)
     if context.get("body"):
@@ -89,6 +113,9 @@ def _page_context(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.add_post_transform(LatexTables)
+    # Around sphinx-jupyterbook-latex's copy of its class (default priority, 500).
+    app.connect("builder-inited", _remove_old_latex_class, priority=100)
+    app.connect("builder-inited", _latex_class_without_bbm, priority=900)
     # After the theme has filled the context (its handlers run at priority 500 and 501).
     app.connect("html-page-context", _page_context, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
