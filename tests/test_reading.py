@@ -138,14 +138,17 @@ def _per_page(check):
     return {page: check(page) for page in PAGES}
 
 
-def _report(what, found, total=None):
+def _fail_if_any(what, found, total=None):
+    """Fail with the count on every page and a few examples, if any page has some."""
+    if not any(found.values()):
+        return
     lines = [f"{sum(len(items) for items in found.values())} {what}"
              + (f" (of {total})" if total is not None else "") + "; per page:"]
     for page, items in found.items():
         if items:
-            examples = "; ".join(str(item)[:120] for item in items[:3])
+            examples = " | ".join(str(item)[:100] for item in items[:2])
             lines.append(f"  {page}: {len(items)}   e.g. {examples}")
-    return "\n".join(lines)
+    pytest.fail("\n".join(lines), pytrace=False)
 
 
 @pytest.fixture(scope="module")
@@ -157,34 +160,31 @@ def site():
 
 def test_no_glue_calls_in_view(site):
     found = _per_page(glue_lines)
-    assert not any(found.values()), _report(
-        "visible glue( lines (move them to a cell tagged remove-cell)", found)
+    _fail_if_any("visible glue( lines (move them to a cell tagged remove-cell)", found)
 
 
 def test_code_lines_fit_the_column(site):
     found = _per_page(long_lines)
     total = sum(1 for page in PAGES for _ in _code_lines(page))
-    assert not any(found.values()), _report(
-        f"visible code lines longer than {MAX_LINE} characters", found, total)
+    _fail_if_any(f"visible code lines longer than {MAX_LINE} characters", found, total)
 
 
 def test_every_image_has_specific_alt_text(site):
     found = _per_page(bad_alt_images)
     total = sum(len(_soup(page).find_all("img")) for page in PAGES)
-    assert not any(found.values()), _report(
-        "images whose alt text is empty, a file name or generic "
-        "(set it with the glue:figure/figure :alt: option)", found, total)
+    _fail_if_any("images whose alt text is empty, a file name or generic "
+                 "(set it with the glue:figure/figure :alt: option)", found, total)
 
 
 def test_every_figure_has_a_numbered_caption(site):
     found = _per_page(uncaptioned_figures)
-    assert not any(found.values()), _report("figures without a numbered caption", found)
+    _fail_if_any("figures without a numbered caption", found)
 
 
 def test_every_numbered_figure_is_referenced_from_the_text(site):
     found = _per_page(unreferenced_figures)
-    assert not any(found.values()), _report(
-        "numbered figures that no text refers to ({numref}`label` or {ref}`label`)", found)
+    _fail_if_any("numbered figures that no text refers to ({numref}`label` or {ref}`label`)",
+                 found)
 
 
 def test_the_book_has_numbered_figures(site):
