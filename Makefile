@@ -30,13 +30,25 @@ MATHJAX_VERSION := 3.2.2
 MATHJAX := book/_static/mathjax/tex-chtml.js
 NPM_DIR := .cache/npm
 
-.PHONY: help venv lock wheelhouse data mathjax book html student test check lint lab linkcheck clean
+# axe-core audits every page for WCAG 2 A/AA in the browser tests (from npm, like MathJax;
+# in a folder of its own, as `npm install --no-save` removes what it did not install).
+AXE_VERSION := 4.14.1
+AXE_DIR := .cache/axe
+AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+
+# The PDF: Jupyter Book's LaTeX builder with XeLaTeX, from the notebooks executed for the
+# site (the execution cache), copied into the site, which links to it.
+PDF_NAME := nn-anomaly-detection.pdf
+PDF := _build/latex/$(PDF_NAME)
+
+.PHONY: help venv lock wheelhouse data mathjax axe book html student pdf pdf-from-cache test check lint lab linkcheck clean
 
 help:
 	@echo "make book   set up .venv, fetch the data, execute every notebook, build _build/html"
 	@echo "make test   lint, run the test suite and build the book with every notebook executed"
 	@echo "make check  lint and the fast tests of helpers (no book build): the edit-test loop"
 	@echo "make student  build the student edition (no solutions) into _build/student/_build/html"
+	@echo "make pdf    the whole book as one PDF (needs XeLaTeX: see README), linked from the site"
 	@echo "make lab    JupyterLab on book/ with the project's environment"
 	@echo "make data   fetch the data sets the chapters use"
 	@echo "make lock   refresh $(LOCK) and binder/requirements.txt from pyproject.toml (needs the network)"
@@ -89,6 +101,12 @@ $(MATHJAX):
 	cp -r $(NPM_DIR)/node_modules/mathjax/es5/output/chtml/fonts book/_static/mathjax/output/chtml/
 	cp -r $(NPM_DIR)/node_modules/mathjax/es5/a11y $(NPM_DIR)/node_modules/mathjax/es5/ui book/_static/mathjax/
 
+axe: $(AXE)
+
+$(AXE):
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed to install axe-core for the accessibility tests: see README"; exit 1; }
+	npm install --no-save --no-audit --no-fund --prefix $(AXE_DIR) axe-core@$(AXE_VERSION)
+
 # scripts/execute_notebooks.py first clears the execution cache when helpers/ (data
 # registry included) changed since the cache was filled, so no page shows stale outputs.
 html: $(STAMP) data $(MATHJAX)
@@ -102,13 +120,27 @@ student: html
 	$(BIN)/jupyter-book build . --config $(STUDENT_DIR)/_config.yml --path-output $(STUDENT_DIR) $(BOOK_FLAGS)
 	@echo "The student edition is at $(abspath $(STUDENT_DIR)/_build/html/index.html)"
 
+# After `html`, every notebook is in the execution cache: the LaTeX build only renders.
+pdf: html pdf-from-cache
+
+pdf-from-cache: $(STAMP)
+	@test -f _build/html/index.html || { echo "build the site first: make html"; exit 1; }
+	@command -v xelatex >/dev/null && command -v latexmk >/dev/null || { echo "make pdf needs XeLaTeX and latexmk: see README (PDF)"; exit 1; }
+	rm -rf _build/latex  # latexmk would otherwise repeat an earlier run's verdict
+	$(BIN)/jupyter-book build . --builder pdflatex $(BOOK_FLAGS)
+	cp $(PDF) _build/html/$(PDF_NAME)
+	@echo "The PDF is at $(abspath $(PDF)) ($$(du -h $(PDF) | cut -f1))"
+
 book: html
 	@echo "The book is at $(abspath _build/html/index.html)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: lint html student wheelhouse
+# The PDF is built when XeLaTeX is installed, or when REQUIRE_PDF is set (CI); elsewhere the
+# PDF test skips and says why.
+test: lint html student wheelhouse $(AXE)
+	@if [ -n "$$REQUIRE_PDF" ] || command -v xelatex >/dev/null; then $(MAKE) pdf-from-cache; fi
 	$(BIN)/python -m pytest
 
 check: lint

@@ -9,6 +9,7 @@ web page (HTML) and the PDF (LaTeX) alike.
 Taught in :ref:`sec_project`; :func:`versions` in :ref:`sec_tools`.
 """
 
+import hashlib
 import importlib.metadata
 import numbers
 import platform
@@ -114,8 +115,24 @@ class Table:
                 cells[column] = [str(value) for value in cells[column]]
         return cells
 
+    def _numeric(self):
+        """The columns that hold numbers: right-aligned, as a book sets figures."""
+        return [column for column in self.data.columns
+                if pd.api.types.is_numeric_dtype(self.data[column])
+                and not pd.api.types.is_bool_dtype(self.data[column])]
+
     def _styler(self):
-        styler = self._cells().style
+        # A fixed id from the content (pandas draws a random one), so builds are identical.
+        digest = hashlib.sha1(repr(self).encode()).hexdigest()[:8]
+        styler = self._cells().style.set_uuid(f"table-{digest}")
+        # The theme's table style (borders, zebra rows, both colour modes) is for "dataframe".
+        styler = styler.set_table_attributes('class="dataframe"')
+        numeric = self._numeric()
+        if numeric:
+            styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
+            styler = styler.set_table_styles(
+                {column: [{"selector": "th", "props": "text-align: right;"}]
+                 for column in numeric}, overwrite=False)
         if not self.index:
             styler = styler.hide(axis="index")
         if self.caption:
@@ -126,20 +143,34 @@ class Table:
         return self._styler().to_html()
 
     def _repr_latex_(self):
+        """A ``tabular`` (no float: it stays by its code), shrunk to the line if too wide.
+
+        The first line marks it as a table for the book's LaTeX build, which
+        otherwise typesets every ``text/latex`` output as a formula.
+        """
         styler = self._cells().style.format(escape="latex")
         styler = styler.format_index(escape="latex", axis=1)
+        numeric = set(self._numeric())
+        columns = "".join("r" if column in numeric else "l" for column in self.data.columns)
         if not self.index:
             styler = styler.hide(axis="index")
         else:
             styler = styler.format_index(escape="latex", axis=0)
-        latex = "\\begin{center}\n" + styler.to_latex(hrules=True) + "\\end{center}\n"
+            columns = "l" * self.data.index.nlevels + columns
+        tabular = styler.to_latex(hrules=True, column_format=columns)
+        lines = [_LATEX_MARKER, "\\begin{center}"]
         if self.caption:
-            latex = "\\begin{center}\n" + _latex_escape(self.caption) + "\n\\end{center}\n" + latex
-        return latex
+            lines.append(_latex_escape(self.caption) + "\\\\[0.5ex]")
+        lines += ["\\resizebox{\\ifdim\\width>\\linewidth\\linewidth\\else\\width\\fi}{!}{%",
+                  tabular.rstrip("\n") + "}", "\\end{center}", ""]
+        return "\n".join(lines)
 
     def __repr__(self):
         text = self._cells().to_string(index=self.index)
         return f"{self.caption}\n{text}" if self.caption else text
+
+
+_LATEX_MARKER = "% helpers.display.Table"  # book/_ext/book_pages.py looks for it
 
 
 def _latex_escape(text):

@@ -13,7 +13,8 @@ def _dedupe(app, pagename, templatename, context, doctree):
         return
     seen, unique = set(), []
     for script in scripts:
-        filename = getattr(script, "filename", str(script)) or ""  # None and "" both mean inline
+        # None and "" both mean an inline script
+        filename = getattr(script, "filename", str(script)) or ""
         key = (filename, tuple(sorted(getattr(script, "attributes", {}).items())))
         if key not in seen:
             seen.add(key)

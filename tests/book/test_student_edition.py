@@ -14,7 +14,7 @@ from functools import lru_cache
 import nbformat
 import pytest
 
-from tests._book import ROOT, toc_pages
+from _book import ROOT, toc_pages
 
 STUDENT = ROOT / "_build" / "student" / "_build" / "html"
 FULL = ROOT / "_build" / "html"

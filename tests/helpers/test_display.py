@@ -4,6 +4,8 @@ import builtins
 import importlib.metadata
 import platform
 import re
+import shutil
+import subprocess
 
 import pandas as pd
 import pytest
@@ -78,6 +80,36 @@ def test_table_rejects_unknown_format_columns():
 def test_table_needs_a_dataframe():
     with pytest.raises(TypeError, match="data must be a pandas DataFrame; got dict"):
         Table({"a": [1]})
+
+
+def test_table_right_aligns_numbers_in_html_and_latex():
+    table = _table()
+    assert r"\begin{tabular}{lr}" in table._repr_latex_()
+    assert "text-align: right" in table._repr_html_()
+
+
+def test_table_html_is_the_same_in_every_build():
+    assert _table()._repr_html_() == _table()._repr_html_()  # pandas draws a random id
+
+
+def test_table_latex_is_marked_for_the_book_build():
+    # book/_ext/book_pages.py turns marked text/latex into a table instead of a formula
+    assert _table()._repr_latex_().startswith("% helpers.display.Table\n")
+
+
+def test_table_latex_compiles(tmp_path):
+    if shutil.which("xelatex") is None:
+        pytest.skip("no XeLaTeX (texlive-xetex) to compile the table with")
+    data = pd.DataFrame({"detector": ["AE_1 & co", "IForest"], "hours": [1.25, 12.5],
+                         **{f"wide column {i}": [i, i] for i in range(12)}})
+    table = Table(data, formats={"hours": "{:.1f}"}, caption="Lead time, in hours (~ 50%)")
+    document = (r"\documentclass{article}\usepackage{booktabs,graphicx}\begin{document}"
+                + table._repr_latex_() + r"\end{document}")
+    (tmp_path / "table.tex").write_text(document)
+    result = subprocess.run(["xelatex", "-interaction=nonstopmode", "-halt-on-error",
+                             "table.tex"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "Overfull" not in (tmp_path / "table.log").read_text()  # shrunk to the line
 
 
 # --- versions ---------------------------------------------------------------------
