@@ -235,7 +235,7 @@ def anomaly_scores(detector, X):
 
     Parameters
     ----------
-    detector : fitted scikit-learn-style or PyOD detector
+    detector : fitted scikit-learn-style or PyOD detector, or a Pipeline ending in one
     X : array-like of shape (n_samples, n_features)
 
     Returns
@@ -243,7 +243,8 @@ def anomaly_scores(detector, X):
     scores : ndarray of shape (n_samples,)
         Higher for more anomalous samples (the convention of ``helpers.metrics``).
     """
-    if type(detector).__module__.startswith("pyod."):  # PyOD: higher = more abnormal
+    final_step = detector[-1] if hasattr(detector, "steps") else detector  # a Pipeline
+    if type(final_step).__module__.startswith("pyod."):  # PyOD: higher = more abnormal
         return np.asarray(detector.decision_function(X), dtype=np.float64)
     if not hasattr(detector, "score_samples"):
         raise TypeError(f"detector must be a fitted PyOD detector or have score_samples "

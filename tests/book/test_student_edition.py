@@ -13,7 +13,6 @@ from functools import lru_cache
 
 import nbformat
 import pytest
-
 from _book import ROOT, toc_pages
 
 STUDENT = ROOT / "_build" / "student" / "_build" / "html"

@@ -141,6 +141,18 @@ def test_anomaly_scores_are_higher_for_anomalies_in_both_libraries():
     np.testing.assert_array_equal(anomaly_scores(forest, X), -forest.score_samples(X))
 
 
+def test_anomaly_scores_look_at_the_last_step_of_a_pipeline():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    X, _ = _toy(200)
+    pyod_pipe = make_pipeline(StandardScaler(), ECOD()).fit(X)
+    np.testing.assert_array_equal(anomaly_scores(pyod_pipe, X), pyod_pipe.decision_function(X))
+    forest_pipe = make_pipeline(StandardScaler(), IsolationForest(random_state=0)).fit(X)
+    np.testing.assert_array_equal(anomaly_scores(forest_pipe, X),
+                                  -forest_pipe.score_samples(X))
+
+
 def test_anomaly_scores_rejects_a_non_detector():
     with pytest.raises(TypeError, match="detector must be a fitted PyOD detector or have "
                                         "score_samples"):
