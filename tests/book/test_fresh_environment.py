@@ -212,11 +212,10 @@ def installed(venv, colab_run):
 
 
 @pytest.mark.parametrize("chapter", [
-    # ADBench data through helpers.datasets, and glued values (about 30 s).
-    "06_2_network_security",
-    # The ADBench results shipped as package data (helpers.datasets.load_results).
-    pytest.param("06_5_benchmark", marks=pytest.mark.xfail(
-        strict=True, reason="6.5 imports benchmarks/adbench.py by path until issue 15")),
+    # ADBench data through helpers.datasets, the results shipped as package data
+    # (helpers.datasets.load_results), the benchmark protocol (helpers.benchmark) and
+    # glued values: one chapter that needs every part of the package a reader downloads.
+    "06_5_benchmark",
 ])
 def test_downloaded_chapter_runs_alone(installed, chapter, tmp_path, monkeypatch):
     notebook = _execute(installed, chapter, tmp_path / "download", monkeypatch)

@@ -24,9 +24,12 @@ import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+import helpers
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+VERSION = helpers.__version__  # the one version string; pyproject.toml reads it
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 
 # The setup cell, as CONTRIBUTING.md shows it; a chapter may add imports after it.
@@ -54,13 +57,7 @@ except importlib.metadata.PackageNotFoundError:  # Colab or a bare Python: insta
 import keras
 
 keras.utils.set_random_seed(0)  # seeds Python's random, NumPy and TensorFlow at once'''
-EXPECTED_SETUP = SETUP.replace("{version}", PROJECT["version"])
-
-# 6.5 loads the benchmark protocol from benchmarks/adbench.py by file path; issue 15
-# moves that protocol into `helpers`. Strict: this fails once the chapter is fixed,
-# so that the mark is removed.
-_PROTOCOL_BY_PATH = pytest.mark.xfail(
-    strict=True, reason="6.5 imports benchmarks/adbench.py by path until issue 15")
+EXPECTED_SETUP = SETUP.replace("{version}", VERSION)
 
 
 def _code_cells(path):
@@ -88,7 +85,7 @@ def test_setup_cell_has_the_documented_form(path):
 
 def test_setup_cell_installs_the_books_release_from_the_books_repository():
     repository = CONFIG["repository"]["url"]
-    assert f"git+{repository}@v{PROJECT['version']}" in EXPECTED_SETUP
+    assert f"git+{repository}@v{VERSION}" in EXPECTED_SETUP
     assert PROJECT["name"] == "nn-anomaly-book"
 
 
@@ -115,8 +112,7 @@ def test_setup_cell_is_a_silent_no_op_in_the_project_environment():
 
 @pytest.mark.parametrize(
     "path",
-    [pytest.param(p, marks=_PROTOCOL_BY_PATH) if p.name == "06_5_benchmark.ipynb" else p
-     for p in NOTEBOOKS], ids=lambda p: p.name)
+    NOTEBOOKS, ids=lambda p: p.name)
 def test_chapter_code_reads_no_repository_path(path):
     """A chapter downloaded alone has no ../, no benchmarks/ and no helpers/ beside it."""
     pattern = re.compile(
