@@ -229,7 +229,7 @@ def test_internal_links_and_anchors_resolve(page_name):
         if target.is_dir():
             target = target / "index.html"
         if target.name == PDF_NAME and not target.exists() and not _pdf_expected():
-            continue  # no XeLaTeX here, so no PDF to link to (tests/test_pdf.py says so)
+            continue  # no XeLaTeX here, so no PDF to link to (tests/book/test_pdf.py says so)
         if not target.exists():
             broken.append(href)
         elif parsed.fragment and target.suffix == ".html" and \

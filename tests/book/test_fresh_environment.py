@@ -17,7 +17,7 @@ install into it with ``pip --no-index`` from that folder only, copy a chapter's
   reads the ADBench results shipped with the package.
 
 What they cannot show: Colab's own preinstalled packages and GPU build of TensorFlow
-(this environment holds the lock's ``tensorflow-cpu``; ``tests/test_install.py``
+(this environment holds the lock's ``tensorflow-cpu``; ``tests/helpers/test_install.py``
 checks that another TensorFlow distribution is never replaced), Binder's image build
 (repo2docker and its base image; ``test_launch_paths.py`` checks the configuration
 and runs ``postBuild``), and downloads (the data come from ``HELPERS_DATA_HOME``).

@@ -11,7 +11,7 @@ Checked on the HTML that `make html` writes, page by page:
   text refers to it (a link to its label from some page of the book).
 
 A failure lists the count on every page, so each chapter's author sees their share.
-Run ``python tests/test_reading.py`` for the same counts as a table.
+Run ``python tests/book/test_reading.py`` for the same counts as a table.
 """
 
 import functools

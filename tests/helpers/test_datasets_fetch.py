@@ -56,8 +56,8 @@ def offline(monkeypatch):
 
 
 def test_registry_lists_every_file_with_a_sha256():
-    assert len(REGISTRY) == 28
-    assert sum(key.startswith("adbench/") for key in REGISTRY) == 18
+    assert len(REGISTRY) == 38
+    assert sum(key.startswith("adbench/") for key in REGISTRY) == 28  # 18 + 10 tuning sets
     assert sum(key.startswith("nab/data/") for key in REGISTRY) == 8
     assert all(re.fullmatch(r"[0-9a-f]{64}", sha256) for sha256 in REGISTRY.values())
 
@@ -210,16 +210,16 @@ def test_download_with_a_wrong_hash_is_reported(cache, monkeypatch):
 def test_main_list_prints_the_registry(capsys):
     assert main(["--list"]) == 0
     out = capsys.readouterr().out
-    assert out.count("sha256 ") == 28
+    assert out.count("sha256 ") == 38
     assert url_of(SMALL) in out
 
 
 def test_main_verifies_the_data_folder(data_home, capsys):
     assert main([]) == 0
     out = capsys.readouterr().out
-    assert f"Verifying 28 files in the data folder {data_home} (from HELPERS_DATA_HOME)" in out
-    assert out.count("  ok  ") == 28
-    assert "All 28 files are present and match their SHA-256." in out
+    assert f"Verifying 38 files in the data folder {data_home} (from HELPERS_DATA_HOME)" in out
+    assert out.count("  ok  ") == 38
+    assert "All 38 files are present and match their SHA-256." in out
 
 
 def test_main_fails_on_a_missing_or_corrupted_file(data_home, tmp_path, capsys):
@@ -229,9 +229,9 @@ def test_main_fails_on_a_missing_or_corrupted_file(data_home, tmp_path, capsys):
     _corrupt(tmp_path / "nab/labels/combined_labels.json")
     assert main(["--data-home", str(tmp_path)]) == 1
     captured = capsys.readouterr()
-    assert captured.out.count("  ok  ") == 26
+    assert captured.out.count("  ok  ") == 36
     assert f"FAILED  {SMALL}" in captured.err
-    assert "2 of 28 files are missing or corrupted" in captured.err
+    assert "2 of 38 files are missing or corrupted" in captured.err
 
 
 def test_main_reports_a_missing_data_folder(tmp_path, capsys):

@@ -7,7 +7,7 @@ from helpers.datasets import load_results, results_names
 
 
 def test_results_names_lists_the_shipped_tables():
-    assert results_names() == ["adbench"]
+    assert results_names() == ["adbench", "tuning", "tuning_pilot"]
 
 
 def test_adbench_results_are_the_full_grid():
@@ -22,6 +22,7 @@ def test_adbench_results_are_the_full_grid():
 
 @pytest.mark.parametrize("name", ["nope", "adbench.csv", "ADBENCH", 3, None])
 def test_unknown_name_is_refused(name):
-    with pytest.raises(ValueError, match=r"name must be one of \['adbench'\]; got "
+    names = r"\['adbench', 'tuning', 'tuning_pilot'\]"
+    with pytest.raises(ValueError, match=r"name must be one of " + names + "; got "
                        + repr(name).replace("(", r"\(").replace(".", r"\.")):
         load_results(name)

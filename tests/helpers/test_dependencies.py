@@ -43,7 +43,7 @@ NEEDED_WITHOUT_IMPORT = {
 # Chapters are moving from `from myst_nb import glue` to `helpers.display.glue`, which
 # works without MyST-NB. Until every chapter has moved, myst_nb counts as provided by
 # the `book` extra; delete it from this set once no chapter imports it.
-CHAPTER_IMPORTS_FROM_THE_BOOK_EXTRA = {"myst_nb"}
+CHAPTER_IMPORTS_FROM_THE_BOOK_EXTRA = set()  # every chapter uses helpers.display.glue now
 
 
 def _optional_nodes(tree):
@@ -84,7 +84,10 @@ def _notebook_sources(path):
 
 
 def _third_party(names):
-    local = {"helpers", "_book", "conftest"}
+    # The package, the tests' own modules, and the book's Sphinx extensions (book/_ext).
+    extensions = {path.stem for path in (ROOT / "book" / "_ext").glob("*.py")}
+    tests = {path.stem for path in (ROOT / "tests").rglob("*.py")}
+    local = {"helpers", "_book", "conftest", *extensions, *tests}
     return {name for name in names if name not in sys.stdlib_module_names and name not in local}
 
 
