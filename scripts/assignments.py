@@ -33,12 +33,23 @@ def masters():
     return sorted(MASTERS.glob("[0-9][0-9]_*.ipynb"))
 
 
-def assign(master, output=OUTPUT):
-    """Run Otter Assign on one master; return (student notebook, reference notebook, zip)."""
-    out = Path(output) / master.stem
+def _run(command, cwd):
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    if result.returncode:
+        raise RuntimeError(f"{' '.join(command[2:])} failed ({result.returncode}):\n"
+                           f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+
+
+def assign(master, output=OUTPUT, run_tests=True):
+    """Run Otter Assign on one master; return (student notebook, reference notebook, zip).
+
+    Otter Assign runs the tests on the reference solution unless ``run_tests`` is false.
+    """
+    master = Path(master).resolve()
+    out = Path(output).resolve() / master.stem
     shutil.rmtree(out, ignore_errors=True)
-    subprocess.run([*OTTER, "assign", "--no-pdfs", str(master), str(out)],
-                   check=True, cwd=master.parent, capture_output=True, text=True)
+    _run([*OTTER, "assign", "--no-pdfs", *([] if run_tests else ["--no-run-tests"]),
+          str(master), str(out)], cwd=master.parent)
     student = out / "student" / master.name
     reference = out / "autograder" / master.name
     archives = sorted((out / "autograder").glob(f"{master.stem}-autograder_*.zip"))
@@ -52,11 +63,12 @@ def grade(archive, notebook):
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / notebook.name
         shutil.copy(notebook, copy)
-        subprocess.run([*OTTER, "run", "-a", str(archive), "-o", tmp, "--no-logo", str(copy)],
-                       check=True, cwd=tmp, capture_output=True, text=True)
+        _run([*OTTER, "run", "-a", str(archive), "-o", tmp, "--no-logo", str(copy)], cwd=tmp)
         results = json.loads((Path(tmp) / "results.json").read_text())
     scores = {}
     for test in results["tests"]:
+        if "score" not in test:  # the summary of the public tests
+            continue
         question = test["name"].split(" ")[0]
         score, total = scores.get(question, (0.0, 0.0))
         scores[question] = (score + test["score"], total + test["max_score"])
@@ -64,8 +76,11 @@ def grade(archive, notebook):
 
 
 def build_and_grade(master, output=OUTPUT):
-    """Assign one master, then grade its reference solution and its blank student notebook."""
-    student, reference, archive = assign(master, output)
+    """Assign one master, then grade its reference solution and its blank student notebook.
+
+    Otter Assign's own test run is skipped: grading the reference runs the same tests.
+    """
+    student, reference, archive = assign(master, output, run_tests=False)
     return {"reference": grade(archive, reference), "blank": grade(archive, student)}
 
 
