@@ -19,12 +19,14 @@ MATHJAX_VERSION := 3.2.2
 MATHJAX := book/_static/mathjax/tex-chtml.js
 NPM_DIR := .cache/npm
 
-.PHONY: help venv data mathjax book html student test lint lab linkcheck clean
+.PHONY: help venv data mathjax book html student assignments test lint lab linkcheck clean
 
 help:
 	@echo "make book   set up .venv, fetch the data, execute every notebook, build _build/html"
 	@echo "make test   lint, run the test suite and build the book with every notebook executed"
 	@echo "make student  build the student edition (no solutions) into _build/student/_build/html"
+	@echo "make assignments  the course's autograded assignments (student notebook and autograder"
+	@echo "            zip of each) into _build/assignments, with otter-grader"
 	@echo "make lab    JupyterLab on book/ with the project's environment"
 	@echo "make data   fetch the data sets the chapters use"
 	@echo "make linkcheck  check the external links (needs the network; not part of make test)"
@@ -62,6 +64,11 @@ student: html
 	$(BIN)/python scripts/student_config.py $(STUDENT_DIR)/_config.yml
 	$(BIN)/jupyter-book build . --config $(STUDENT_DIR)/_config.yml --path-output $(STUDENT_DIR) $(BOOK_FLAGS)
 	@echo "The student edition is at $(abspath $(STUDENT_DIR)/_build/html/index.html)"
+
+# The autograded assignments: Otter Assign on every master notebook in assignments/.
+assignments: $(STAMP)
+	$(BIN)/python scripts/assignments.py
+	@echo "The assignments are in $(abspath _build/assignments)"
 
 book: html
 	@echo "The book is at $(abspath _build/html/index.html)"

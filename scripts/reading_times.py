@@ -146,19 +146,24 @@ def book_times(root=ROOT):
     return {page: page_times(page, going_further.get(page, ())) for page in pages}
 
 
+def _entry_minutes(entry, times):
+    page, _, wanted = entry.partition("#")
+    if page not in times:
+        raise ValueError(f"book/syllabus.yml: {page} is not in _toc.yml")
+    sections = [s for s in times[page]["sections"] if s["kind"] == "core"]
+    if wanted:
+        sections = [s for s in sections if s["title"] == wanted]
+        if not sections:
+            raise ValueError(f"book/syllabus.yml: {page} has no core section {wanted!r}")
+    return sum(s["minutes"] for s in sections)
+
+
 def session_minutes(session, times):
-    """Core reading minutes of a session's pages (only the sections it lists, if any)."""
-    total = 0
-    for entry in session["read"]:
-        page, _, wanted = entry.partition("#")
-        sections = [s for s in times[page]["sections"] if s["kind"] == "core"]
-        if wanted:
-            chosen = [s for s in sections if s["title"] == wanted]
-            if not chosen:
-                raise ValueError(f"book/syllabus.yml: {page} has no core section {wanted!r}")
-            sections = chosen
-        total += sum(s["minutes"] for s in sections)
-    return total
+    """Core reading minutes of a session: every page it lists (or the sections named),
+    plus the longest of ``read_one_of`` when each student reads one of several pages."""
+    total = sum(_entry_minutes(entry, times) for entry in session["read"])
+    options = [_entry_minutes(entry, times) for entry in session.get("read_one_of", [])]
+    return total + max(options, default=0)
 
 
 def syllabus_table(plan, times):
@@ -180,12 +185,12 @@ def update(path, times, syllabus):
     text = Path(path).read_text()
     new = text
     for name, plan in syllabus["plans"].items():
-        pattern = re.compile(rf"(<!-- syllabus:{name}:start -->\n).*?(\n<!-- syllabus:{name}:end -->)",
-                             flags=re.S)
+        start, end = f"<!-- syllabus:{name}:start -->", f"<!-- syllabus:{name}:end -->"
+        pattern = re.compile(rf"({start}\n)(?:.*?\n)?({end})", flags=re.S)
         if not pattern.search(new):
             raise ValueError(f"{path} has no block <!-- syllabus:{name}:start --> ... end")
         table = syllabus_table(plan, times)
-        new = pattern.sub(lambda m, table=table: m.group(1) + table + m.group(2), new)
+        new = pattern.sub(lambda m, table=table: m.group(1) + table + "\n" + m.group(2), new)
     Path(path).write_text(new)
     return new != text
 
