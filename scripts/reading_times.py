@@ -37,6 +37,8 @@ WORDS_PER_MINUTE = 200
 NOT_PROSE = {"code-cell", "code", "code-block", "sourcecode", "math", "raw", "image", "toctree",
              "bibliography", "core-path", "glue", "glue:", "glue:any", "glue:figure",
              "glue:math", "literalinclude", "mermaid", "tableofcontents"}
+# Words the build adds to a directive's title ("Exercise 3 (...)", "Solution to Exercise 3").
+ADDED_WORDS = {"exercise-start": 2, "exercise": 2, "solution-start": 4, "solution": 4}
 # Directives whose argument is a label or a path, not words a reader reads.
 ARGUMENT_NOT_PROSE = {"solution-start", "solution", "figure", "exercise-end", "solution-end",
                       "include"}
@@ -83,7 +85,7 @@ def _directive_words(token):
     name, argument = match.groups()
     if name in NOT_PROSE or name.startswith("glue"):
         return 0
-    words = 0 if name in ARGUMENT_NOT_PROSE else _words(argument)
+    words = ADDED_WORDS.get(name, 0) + (0 if name in ARGUMENT_NOT_PROSE else _words(argument))
     return words + sum(block[1] for block in _blocks(_strip_options(token.content)))
 
 

@@ -66,7 +66,7 @@ def on_doctree_read(app, doctree):
         return
     records = []
     for section in [child for child in top.children if isinstance(child, nodes.section)]:
-        title = section[0].astext()
+        title = section[0].astext().replace("\u2019", "'")  # undo smart quotes
         kind = "going-further" if title in going_further else "core"
         words = count_words(section)
         section.insert(1, _label("Going further" if kind == "going-further" else "Core", kind))

@@ -65,3 +65,23 @@ def test_reading_time_counts_prose_not_code():
     assert [(level, words) for level, words, _ in blocks] == [(1, 1), (None, 3), (2, 1),
                                                             (None, 2), (None, 0)]
     assert reading_times.minutes(0) == 1 and reading_times.minutes(201) == 2
+
+
+def test_script_counts_the_words_the_built_site_shows():
+    """The script reads the sources; the build counts the doctree: they must agree."""
+    from tests._book import HTML
+
+    if not (HTML / "book" / "01_background.html").exists():
+        pytest.skip("the site is not built; run `make book`")
+    compared = 0
+    for page, info in reading_times.book_times().items():
+        path = HTML / f"{page}.html"
+        shown = path.exists() and re.search(
+            r"Reading time: about (\d+) minutes \(([\d,]+) words", path.read_text())
+        if not shown:
+            continue
+        words = int(shown.group(2).replace(",", ""))
+        assert abs(info["words"] - words) <= max(10, 0.02 * words), (page, info["words"], words)
+        assert abs(info["minutes"] - int(shown.group(1))) <= 1, page
+        compared += 1
+    assert compared >= 10
