@@ -41,7 +41,7 @@ AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
 PDF_NAME := nn-anomaly-detection.pdf
 PDF := _build/latex/$(PDF_NAME)
 
-.PHONY: help venv lock wheelhouse data mathjax axe book html student pdf pdf-from-cache test check lint lab linkcheck clean
+.PHONY: help venv lock wheelhouse data mathjax axe book html student assignments pdf pdf-from-cache test check lint lab linkcheck clean
 
 help:
 	@echo "make book   set up .venv, fetch the data, execute every notebook, build _build/html"
@@ -49,6 +49,8 @@ help:
 	@echo "make check  lint and the fast tests of helpers (no book build): the edit-test loop"
 	@echo "make student  build the student edition (no solutions) into _build/student/_build/html"
 	@echo "make pdf    the whole book as one PDF (needs XeLaTeX: see README), linked from the site"
+	@echo "make assignments  the course's autograded assignments (student notebook and autograder"
+	@echo "            zip of each) into _build/assignments, with otter-grader"
 	@echo "make lab    JupyterLab on book/ with the project's environment"
 	@echo "make data   fetch the data sets the chapters use"
 	@echo "make lock   refresh $(LOCK) and binder/requirements.txt from pyproject.toml (needs the network)"
@@ -130,6 +132,10 @@ pdf-from-cache: $(STAMP)
 	$(BIN)/jupyter-book build . --builder pdflatex $(BOOK_FLAGS)
 	cp $(PDF) _build/html/$(PDF_NAME)
 	@echo "The PDF is at $(abspath $(PDF)) ($$(du -h $(PDF) | cut -f1))"
+# The autograded assignments: Otter Assign on every master notebook in assignments/.
+assignments: $(STAMP)
+	$(BIN)/python scripts/assignments.py
+	@echo "The assignments are in $(abspath _build/assignments)"
 
 book: html
 	@echo "The book is at $(abspath _build/html/index.html)"
