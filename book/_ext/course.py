@@ -54,7 +54,9 @@ def _minutes(words, app):
 
 
 def _label(text, kind):
-    return nodes.paragraph("", "", nodes.inline(text, text), classes=["course-badge", kind])
+    return nodes.paragraph(
+        "", "", nodes.inline(text, text), classes=["course-badge", kind]
+    )
 
 
 def on_doctree_read(app, doctree):
@@ -65,27 +67,40 @@ def on_doctree_read(app, doctree):
     if top is None:
         return
     records = []
-    for section in [child for child in top.children if isinstance(child, nodes.section)]:
+    for section in [
+        child for child in top.children if isinstance(child, nodes.section)
+    ]:
         title = section[0].astext().replace("\u2019", "'")  # undo smart quotes
         kind = "going-further" if title in going_further else "core"
         words = count_words(section)
-        section.insert(1, _label("Going further" if kind == "going-further" else "Core", kind))
-        records.append({"title": title, "id": section["ids"][0], "kind": kind,
-                        "words": words})
+        section.insert(
+            1, _label("Going further" if kind == "going-further" else "Core", kind)
+        )
+        records.append(
+            {"title": title, "id": section["ids"][0], "kind": kind, "words": words}
+        )
     missing = going_further - {record["title"] for record in records}
     if missing:
-        logger.warning(f"book/course_plan.yml lists headings that {docname} does not have: "
-                       f"{sorted(missing)}", location=docname)
+        logger.warning(
+            f"book/course_plan.yml lists headings that {docname} does not have: "
+            f"{sorted(missing)}",
+            location=docname,
+        )
     if not records:
         return
     words = count_words(top)
-    text = (f"Reading time: about {_minutes(words, app)} minutes ({words:,} words of prose; "
-            "code and outputs not counted).")
+    text = (
+        f"Reading time: about {_minutes(words, app)} minutes ({words:,} words of "
+        "prose; code and outputs not counted)."
+    )
     top.insert(1, nodes.paragraph(text, text, classes=["reading-time"]))
     if not hasattr(env, "course_sections"):
         env.course_sections = {}
-    env.course_sections[docname] = {"title": top[0].astext(), "words": words,
-                                    "sections": records}
+    env.course_sections[docname] = {
+        "title": top[0].astext(),
+        "words": words,
+        "sections": records,
+    }
 
 
 def on_env_purge_doc(app, env, docname):
@@ -117,15 +132,19 @@ def on_doctree_resolved(app, doctree, fromdocname):
             items = nodes.bullet_list()
             for section in core:
                 entry = nodes.paragraph()
-                entry += nodes.reference("", section["title"], internal=True,
-                                         refuri=f"{uri}#{section['id']}")
+                entry += nodes.reference(
+                    "", section["title"], internal=True, refuri=f"{uri}#{section['id']}"
+                )
                 entry += nodes.Text(f" ({_minutes(section['words'], app)} min)")
                 items += nodes.list_item("", entry)
             listing += nodes.list_item("", head, items)
-        summary = (f"The core path: {total} minutes of reading in {len(order)} pages "
-                   f"(at {app.config.course_words_per_minute} words a minute).")
-        node.replace_self([nodes.paragraph(summary, summary, classes=["core-path-total"]),
-                           listing])
+        summary = (
+            f"The core path: {total} minutes of reading in {len(order)} pages "
+            f"(at {app.config.course_words_per_minute} words a minute)."
+        )
+        node.replace_self(
+            [nodes.paragraph(summary, summary, classes=["core-path-total"]), listing]
+        )
 
 
 def _toc_order(app):
