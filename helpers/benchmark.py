@@ -64,16 +64,46 @@ __all__ = [
 ]
 
 #: The twelve benchmark data sets of :ref:`sec_benchmark` (published numbers exist).
-DATASETS = ("breastw", "WBC", "cardio", "thyroid", "annthyroid", "mammography", "shuttle",
-            "satimage-2", "optdigits", "pendigits", "http", "smtp")
+DATASETS = (
+    "breastw",
+    "WBC",
+    "cardio",
+    "thyroid",
+    "annthyroid",
+    "mammography",
+    "shuttle",
+    "satimage-2",
+    "optdigits",
+    "pendigits",
+    "http",
+    "smtp",
+)
 
 #: The ten data sets on which the neural detectors' defaults are chosen; never reported
 #: as the benchmark.
-TUNING_DATASETS = ("wine", "Stamps", "WPBC", "InternetAds", "Waveform", "SpamBase",
-                   "landsat", "musk", "magic.gamma", "skin")
+TUNING_DATASETS = (
+    "wine",
+    "Stamps",
+    "WPBC",
+    "InternetAds",
+    "Waveform",
+    "SpamBase",
+    "landsat",
+    "musk",
+    "magic.gamma",
+    "skin",
+)
 
-METHODS = ("IsolationForest", "LocalOutlierFactor", "OneClassSVM", "EllipticEnvelope", "ECOD",
-           "KNN", "AutoencoderDetector", "DeepSVDDDetector")
+METHODS = (
+    "IsolationForest",
+    "LocalOutlierFactor",
+    "OneClassSVM",
+    "EllipticEnvelope",
+    "ECOD",
+    "KNN",
+    "AutoencoderDetector",
+    "DeepSVDDDetector",
+)
 
 GENERATORS = ("book", "adbench")
 
@@ -81,40 +111,131 @@ GENERATORS = ("book", "adbench")
 # mean of 3 runs. ADBench ran PyOD's implementations; its DeepSVDD is PyOD's, not the
 # book's DeepSVDDDetector.
 PUBLISHED_ROC_AUC = {
-    "breastw": {"IForest": 98.32, "LOF": 40.61, "OCSVM": 80.30, "ECOD": 99.17, "KNN": 97.01,
-                "DeepSVDD": 65.66},
-    "WBC": {"IForest": 99.01, "LOF": 54.17, "OCSVM": 99.03, "ECOD": 99.11, "KNN": 90.56,
-            "DeepSVDD": 55.50},
-    "cardio": {"IForest": 93.19, "LOF": 66.33, "OCSVM": 93.91, "ECOD": 94.44, "KNN": 76.64,
-               "DeepSVDD": 58.96},
-    "thyroid": {"IForest": 98.30, "LOF": 86.86, "OCSVM": 87.92, "ECOD": 97.78, "KNN": 95.93,
-                "DeepSVDD": 49.64},
-    "annthyroid": {"IForest": 82.01, "LOF": 70.20, "OCSVM": 57.23, "ECOD": 78.03, "KNN": 71.69,
-                   "DeepSVDD": 76.62},
-    "mammography": {"IForest": 86.39, "LOF": 74.39, "OCSVM": 84.95, "ECOD": 90.75,
-                    "KNN": 84.53, "DeepSVDD": 56.98},
-    "shuttle": {"IForest": 99.56, "LOF": 57.11, "OCSVM": 97.40, "ECOD": 99.40, "KNN": 69.64,
-                "DeepSVDD": 52.05},
-    "satimage-2": {"IForest": 99.16, "LOF": 47.36, "OCSVM": 97.35, "ECOD": 97.11, "KNN": 92.60,
-                   "DeepSVDD": 53.14},
-    "optdigits": {"IForest": 70.92, "LOF": 56.10, "OCSVM": 54.00, "ECOD": 61.04, "KNN": 41.73,
-                  "DeepSVDD": 38.89},
-    "pendigits": {"IForest": 94.76, "LOF": 47.99, "OCSVM": 93.75, "ECOD": 91.22, "KNN": 72.95,
-                  "DeepSVDD": 39.92},
-    "http": {"IForest": 99.96, "LOF": 27.46, "OCSVM": 99.59, "ECOD": 98.10, "KNN": 3.37,
-             "DeepSVDD": 69.05},
-    "smtp": {"IForest": 89.73, "LOF": 71.84, "OCSVM": 80.70, "ECOD": 71.86, "KNN": 89.62,
-             "DeepSVDD": 78.24},
+    "breastw": {
+        "IForest": 98.32,
+        "LOF": 40.61,
+        "OCSVM": 80.30,
+        "ECOD": 99.17,
+        "KNN": 97.01,
+        "DeepSVDD": 65.66,
+    },
+    "WBC": {
+        "IForest": 99.01,
+        "LOF": 54.17,
+        "OCSVM": 99.03,
+        "ECOD": 99.11,
+        "KNN": 90.56,
+        "DeepSVDD": 55.50,
+    },
+    "cardio": {
+        "IForest": 93.19,
+        "LOF": 66.33,
+        "OCSVM": 93.91,
+        "ECOD": 94.44,
+        "KNN": 76.64,
+        "DeepSVDD": 58.96,
+    },
+    "thyroid": {
+        "IForest": 98.30,
+        "LOF": 86.86,
+        "OCSVM": 87.92,
+        "ECOD": 97.78,
+        "KNN": 95.93,
+        "DeepSVDD": 49.64,
+    },
+    "annthyroid": {
+        "IForest": 82.01,
+        "LOF": 70.20,
+        "OCSVM": 57.23,
+        "ECOD": 78.03,
+        "KNN": 71.69,
+        "DeepSVDD": 76.62,
+    },
+    "mammography": {
+        "IForest": 86.39,
+        "LOF": 74.39,
+        "OCSVM": 84.95,
+        "ECOD": 90.75,
+        "KNN": 84.53,
+        "DeepSVDD": 56.98,
+    },
+    "shuttle": {
+        "IForest": 99.56,
+        "LOF": 57.11,
+        "OCSVM": 97.40,
+        "ECOD": 99.40,
+        "KNN": 69.64,
+        "DeepSVDD": 52.05,
+    },
+    "satimage-2": {
+        "IForest": 99.16,
+        "LOF": 47.36,
+        "OCSVM": 97.35,
+        "ECOD": 97.11,
+        "KNN": 92.60,
+        "DeepSVDD": 53.14,
+    },
+    "optdigits": {
+        "IForest": 70.92,
+        "LOF": 56.10,
+        "OCSVM": 54.00,
+        "ECOD": 61.04,
+        "KNN": 41.73,
+        "DeepSVDD": 38.89,
+    },
+    "pendigits": {
+        "IForest": 94.76,
+        "LOF": 47.99,
+        "OCSVM": 93.75,
+        "ECOD": 91.22,
+        "KNN": 72.95,
+        "DeepSVDD": 39.92,
+    },
+    "http": {
+        "IForest": 99.96,
+        "LOF": 27.46,
+        "OCSVM": 99.59,
+        "ECOD": 98.10,
+        "KNN": 3.37,
+        "DeepSVDD": 69.05,
+    },
+    "smtp": {
+        "IForest": 89.73,
+        "LOF": 71.84,
+        "OCSVM": 80.70,
+        "ECOD": 71.86,
+        "KNN": 89.62,
+        "DeepSVDD": 78.24,
+    },
 }
 
 # Our method -> ADBench's column for the same algorithm.
-PUBLISHED_NAMES = {"IsolationForest": "IForest", "LocalOutlierFactor": "LOF",
-                   "OneClassSVM": "OCSVM", "ECOD": "ECOD", "KNN": "KNN",
-                   "DeepSVDDDetector": "DeepSVDD"}
+PUBLISHED_NAMES = {
+    "IsolationForest": "IForest",
+    "LocalOutlierFactor": "LOF",
+    "OneClassSVM": "OCSVM",
+    "ECOD": "ECOD",
+    "KNN": "KNN",
+    "DeepSVDDDetector": "DeepSVDD",
+}
 
-COLUMNS = ("dataset", "method", "seed", "roc_auc", "average_precision", "fit_seconds",
-           "fit_cpu_seconds", "score_seconds", "n_train", "n_test", "n_features", "train_anomalies",
-           "test_anomalies", "load_1min", "notes")
+COLUMNS = (
+    "dataset",
+    "method",
+    "seed",
+    "roc_auc",
+    "average_precision",
+    "fit_seconds",
+    "fit_cpu_seconds",
+    "score_seconds",
+    "n_train",
+    "n_test",
+    "n_features",
+    "train_anomalies",
+    "test_anomalies",
+    "load_1min",
+    "notes",
+)
 
 _ADBENCH_MIN_ROWS = 1_000
 
@@ -123,19 +244,26 @@ def _check_labels(X, y):
     X = np.asarray(X)
     y = np.asarray(y)
     if X.ndim != 2:
-        raise ValueError(f"X must be a 2-D array of shape (n_samples, n_features); "
-                         f"got shape {X.shape}.")
+        raise ValueError(
+            f"X must be a 2-D array of shape (n_samples, n_features); "
+            f"got shape {X.shape}."
+        )
     if y.shape != (X.shape[0],):
-        raise ValueError(f"y must have shape ({X.shape[0]},), one label per row of X; "
-                         f"got shape {y.shape}.")
+        raise ValueError(
+            f"y must have shape ({X.shape[0]},), one label per row of X; "
+            f"got shape {y.shape}."
+        )
     if not np.isin(y, (0, 1)).all():
-        raise ValueError(f"y must hold only 0 (normal) and 1 (anomaly); got the values "
-                         f"{np.unique(y)[:5].tolist()}.")
+        raise ValueError(
+            f"y must hold only 0 (normal) and 1 (anomaly); got the values "
+            f"{np.unique(y)[:5].tolist()}."
+        )
     return X, y
 
 
-def adbench_split(X, y, *, seed, generator="book", max_rows=10_000, test_size=0.3,
-                  dtype=None):
+def adbench_split(
+    X, y, *, seed, generator="book", max_rows=10_000, test_size=0.3, dtype=None
+):
     """Training and test parts of one data set, min-max scaled, by ADBench's protocol.
 
     Parameters
@@ -181,9 +309,12 @@ def adbench_split(X, y, *, seed, generator="book", max_rows=10_000, test_size=0.
             rows = rng.choice(len(y), size=max_rows, replace=False)
             X, y = X[rows], y[rows]
     elif len(y) > max_rows:
-        X, _, y, _ = train_test_split(X, y, train_size=max_rows, stratify=y, random_state=seed)
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_size, stratify=y,
-                                                        random_state=seed)
+        X, _, y, _ = train_test_split(
+            X, y, train_size=max_rows, stratify=y, random_state=seed
+        )
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=test_size, stratify=y, random_state=seed
+    )
     scaler = MinMaxScaler().fit(X_train)
     X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
     if dtype is not None:
@@ -213,8 +344,11 @@ def label_anomalies(y_train, fraction, *, seed):
         1 for the labelled anomalies, 0 elsewhere.
     """
     y_train = np.asarray(y_train)
-    check_fraction(fraction, "fraction",
-                   meaning="It is the share of training anomalies that keep their label.")
+    check_fraction(
+        fraction,
+        "fraction",
+        meaning="It is the share of training anomalies that keep their label.",
+    )
     anomalies = np.flatnonzero(y_train == 1)
     if len(anomalies) == 0:
         raise ValueError("y_train must hold at least one anomaly (a 1); got none.")
@@ -247,8 +381,10 @@ def anomaly_scores(detector, X):
     if type(final_step).__module__.startswith("pyod."):  # PyOD: higher = more abnormal
         return np.asarray(detector.decision_function(X), dtype=np.float64)
     if not hasattr(detector, "score_samples"):
-        raise TypeError(f"detector must be a fitted PyOD detector or have score_samples "
-                        f"(scikit-learn's convention); got {type(detector).__name__}.")
+        raise TypeError(
+            f"detector must be a fitted PyOD detector or have score_samples "
+            f"(scikit-learn's convention); got {type(detector).__name__}."
+        )
     return -np.asarray(detector.score_samples(X), dtype=np.float64)
 
 
@@ -278,8 +414,12 @@ def make_detector(method, *, seed, **params):
     from sklearn.svm import OneClassSVM
 
     seeded = {"IsolationForest": IsolationForest, "EllipticEnvelope": EllipticEnvelope}
-    plain = {"LocalOutlierFactor": lambda **kw: LocalOutlierFactor(novelty=True, **kw),
-             "OneClassSVM": OneClassSVM, "ECOD": ECOD, "KNN": KNN}
+    plain = {
+        "LocalOutlierFactor": lambda **kw: LocalOutlierFactor(novelty=True, **kw),
+        "OneClassSVM": OneClassSVM,
+        "ECOD": ECOD,
+        "KNN": KNN,
+    }
     if method in seeded:
         return seeded[method](random_state=seed, **params)
     if method in plain:
@@ -294,7 +434,9 @@ def make_detector(method, *, seed, **params):
 
 def _notes(caught):
     """The distinct warnings of a run, one short phrase each (numbers dropped)."""
-    phrases = {f"{w.category.__name__}: {str(w.message).split(':')[0].strip()}" for w in caught}
+    phrases = {
+        f"{w.category.__name__}: {str(w.message).split(':')[0].strip()}" for w in caught
+    }
     return "; ".join(sorted(phrases))
 
 
@@ -339,7 +481,9 @@ def run_one(method, X_train, X_test, y_train, y_test, *, seed, params=None):
             if method != "EllipticEnvelope":
                 raise
             extra.append(f"refitted with support_fraction=1 after ValueError: {error}")
-            detector = make_detector(method, seed=seed, support_fraction=1.0).fit(X_train)
+            detector = make_detector(method, seed=seed, support_fraction=1.0).fit(
+                X_train
+            )
         fit_seconds = time.perf_counter() - start
         fit_cpu_seconds = time.process_time() - cpu_start
         start = time.perf_counter()
@@ -376,8 +520,17 @@ def _warm_up(methods):
             anomaly_scores(detector.fit(data), data)
 
 
-def run_grid(datasets=DATASETS, methods=METHODS, seeds=(0, 1, 2), *, generator="book",
-             params=None, out=None, progress=True, data_home=None):
+def run_grid(
+    datasets=DATASETS,
+    methods=METHODS,
+    seeds=(0, 1, 2),
+    *,
+    generator="book",
+    params=None,
+    out=None,
+    progress=True,
+    data_home=None,
+):
     """Run every (dataset, seed, method) and collect one row each.
 
     Parameters
@@ -407,12 +560,18 @@ def run_grid(datasets=DATASETS, methods=METHODS, seeds=(0, 1, 2), *, generator="
     check_one_of(generator, "generator", GENERATORS)
     unknown = [method for method in methods if method not in METHODS]
     if unknown:
-        raise ValueError(f"methods must be among {', '.join(METHODS)}; got {unknown!r}.")
+        raise ValueError(
+            f"methods must be among {', '.join(METHODS)}; got {unknown!r}."
+        )
     params = params or {}
     _warm_up(methods)
     rows = []
-    with tqdm(total=len(datasets) * len(seeds) * len(methods), file=sys.stderr,
-              disable=not progress, unit="run") as bar:
+    with tqdm(
+        total=len(datasets) * len(seeds) * len(methods),
+        file=sys.stderr,
+        disable=not progress,
+        unit="run",
+    ) as bar:
         for dataset in datasets:
             X, y = load_adbench(dataset, data_home=data_home)
             for seed in seeds:
@@ -442,18 +601,23 @@ def summarize(results):
         for the methods with a published counterpart a column ``"<method> (ADBench)"``.
         A last row ``"mean"`` averages the data sets present.
     """
-    measured = 100 * results.pivot_table(index="dataset", columns="method",
-                                         values="roc_auc", aggfunc="mean")
+    measured = 100 * results.pivot_table(
+        index="dataset", columns="method", values="roc_auc", aggfunc="mean"
+    )
     order = [d for d in DATASETS if d in measured.index] + [
-        d for d in measured.index if d not in DATASETS]
+        d for d in measured.index if d not in DATASETS
+    ]
     measured = measured.loc[order, [m for m in METHODS if m in measured.columns]]
     columns = {}
     for method in measured.columns:
         columns[method] = measured[method]
         if method in PUBLISHED_NAMES:
             columns[f"{method} (ADBench)"] = pd.Series(
-                {d: PUBLISHED_ROC_AUC.get(d, {}).get(PUBLISHED_NAMES[method], np.nan)
-                 for d in measured.index})
+                {
+                    d: PUBLISHED_ROC_AUC.get(d, {}).get(PUBLISHED_NAMES[method], np.nan)
+                    for d in measured.index
+                }
+            )
     table = pd.DataFrame(columns)
     table.loc["mean"] = table.mean()
     return table
@@ -466,7 +630,12 @@ MAX_MEDIAN_FIT_CPU_SECONDS = 5.0
 
 # Every searched parameter of a method, with its value, in every configuration.
 _AE = {"epochs": 30, "n_estimators": 1, "weight_decay": 0.0, "trim_fraction": 0.1}
-_SVDD = {"epochs": 30, "n_estimators": 3, "representation_dim": 16, "trim_fraction": 0.1}
+_SVDD = {
+    "epochs": 30,
+    "n_estimators": 3,
+    "representation_dim": 16,
+    "trim_fraction": 0.1,
+}
 TUNING_SEARCH = {
     "IsolationForest": {"default": {}},
     "AutoencoderDetector": {
@@ -479,6 +648,8 @@ TUNING_SEARCH = {
         "svdd_5_epochs": {**_SVDD, "epochs": 5},
     },
 }
+
+
 def summarize_tuning(results):
     """One row per configuration: mean ROC-AUC over the data sets and median fit time.
 
@@ -495,15 +666,24 @@ def summarize_tuning(results):
         (over every data set and seed) and ``order`` (position in :data:`TUNING_SEARCH`).
     """
     per_dataset = results.groupby(["method", "config", "dataset"])["roc_auc"].mean()
-    summary = pd.DataFrame({
-        "params": results.groupby(["method", "config"])["params"].first(),
-        "mean_roc_auc": per_dataset.groupby(["method", "config"]).mean(),
-        "median_fit_seconds": results.groupby(["method", "config"])["fit_seconds"].median(),
-        "median_fit_cpu_seconds":
-            results.groupby(["method", "config"])["fit_cpu_seconds"].median(),
-    })
-    order = {(m, c): i for i, (m, c) in enumerate(
-        (m, c) for m, configs in TUNING_SEARCH.items() for c in configs)}
+    summary = pd.DataFrame(
+        {
+            "params": results.groupby(["method", "config"])["params"].first(),
+            "mean_roc_auc": per_dataset.groupby(["method", "config"]).mean(),
+            "median_fit_seconds": results.groupby(["method", "config"])[
+                "fit_seconds"
+            ].median(),
+            "median_fit_cpu_seconds": results.groupby(["method", "config"])[
+                "fit_cpu_seconds"
+            ].median(),
+        }
+    )
+    order = {
+        (m, c): i
+        for i, (m, c) in enumerate(
+            (m, c) for m, configs in TUNING_SEARCH.items() for c in configs
+        )
+    }
     summary["order"] = [order.get(key, len(order)) for key in summary.index]
     return summary.sort_values("order")
 
@@ -525,9 +705,13 @@ def choose_defaults(results):
         rows = summary.loc[method]
         fast = rows[rows["median_fit_cpu_seconds"] <= MAX_MEDIAN_FIT_CPU_SECONDS]
         if fast.empty:
-            raise ValueError(f"no configuration of {method} has a median fit CPU time <= "
-                             f"{MAX_MEDIAN_FIT_CPU_SECONDS} s; got "
-                             f"{rows['median_fit_cpu_seconds'].min()}.")
-        best = fast.sort_values(["mean_roc_auc", "order"], ascending=[False, True]).index[0]
+            raise ValueError(
+                f"no configuration of {method} has a median fit CPU time <= "
+                f"{MAX_MEDIAN_FIT_CPU_SECONDS} s; got "
+                f"{rows['median_fit_cpu_seconds'].min()}."
+            )
+        best = fast.sort_values(
+            ["mean_roc_auc", "order"], ascending=[False, True]
+        ).index[0]
         chosen[method] = (best, json.loads(fast.loc[best, "params"]))
     return chosen

@@ -32,21 +32,30 @@ __all__ = ["main"]
 
 
 def main(argv=None):
-    """Parse the arguments, train under MultiWorkerMirroredStrategy, write the JSON result."""
-    parser = argparse.ArgumentParser(prog="python -m helpers.distributed",
-                                     description=__doc__.split("\n\n")[0])
+    """Parse the arguments, train under MultiWorkerMirroredStrategy, write the result."""
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.distributed", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--data-dir", required=True, help="folder of .npy shards")
-    parser.add_argument("--output", required=True, help="where to write this worker's JSON")
+    parser.add_argument(
+        "--output", required=True, help="where to write this worker's JSON"
+    )
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=256, help="global batch size")
     parser.add_argument("--learning-rate", type=float, default=1e-3)
-    parser.add_argument("--hidden-units", default="16,4",
-                        help="comma-separated encoder widths (the decoder mirrors them)")
+    parser.add_argument(
+        "--hidden-units",
+        default="16,4",
+        help="comma-separated encoder widths (the decoder mirrors them)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--checkpoint-dir", default=None)
-    parser.add_argument("--fit", action="store_true",
-                        help="train with Keras model.fit instead (fails with Keras 3: "
-                             "keras-team/keras issue 20585)")
+    parser.add_argument(
+        "--fit",
+        action="store_true",
+        help="train with Keras model.fit instead (fails with Keras 3: "
+        "keras-team/keras issue 20585)",
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -55,13 +64,15 @@ def main(argv=None):
 
     # The strategy comes first: it reads TF_CONFIG and connects to the other workers.
     strategy = tf.distribute.MultiWorkerMirroredStrategy()
-    paths = sorted(str(path) for path in
-                   tf.io.gfile.glob(os.path.join(args.data_dir, "*.npy")))
+    paths = sorted(
+        str(path) for path in tf.io.gfile.glob(os.path.join(args.data_dir, "*.npy"))
+    )
     n_features = int(np.load(paths[0], mmap_mode="r").shape[1])
     n_rows = sum(int(np.load(path, mmap_mode="r").shape[0]) for path in paths)
     hidden_units = tuple(int(units) for units in args.hidden_units.split(","))
-    dataset = stream_npy_shards(paths, n_features=n_features, batch_size=args.batch_size,
-                                seed=args.seed)
+    dataset = stream_npy_shards(
+        paths, n_features=n_features, batch_size=args.batch_size, seed=args.seed
+    )
 
     if args.fit:
         with strategy.scope():
@@ -72,10 +83,14 @@ def main(argv=None):
 
     start = time.perf_counter()
     model, history = train_autoencoder_distributed(
-        lambda n: build_dense_autoencoder(n, hidden_units=hidden_units), dataset,
+        lambda n: build_dense_autoencoder(n, hidden_units=hidden_units),
+        dataset,
         strategy=strategy,
-        epochs=args.epochs, learning_rate=args.learning_rate, random_state=args.seed,
-        checkpoint_dir=args.checkpoint_dir)
+        epochs=args.epochs,
+        learning_rate=args.learning_rate,
+        random_state=args.seed,
+        checkpoint_dir=args.checkpoint_dir,
+    )
     seconds = time.perf_counter() - start
 
     resolver = strategy.cluster_resolver

@@ -34,6 +34,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import helpers
+
 ROOT = Path(__file__).resolve().parents[2]
 WHEELHOUSE = ROOT / ".cache" / "wheelhouse"
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
@@ -168,7 +170,7 @@ def colab_run(venv, tmp_path_factory):
 def test_colab_path_setup_cell_installs_the_package_and_what_is_missing(colab_run):
     notebook, before, after = colab_run
     assert before["nn-anomaly-book"] is None and before[LEFT_OUT] is None
-    assert after["nn-anomaly-book"][0] == PROJECT["version"]
+    assert after["nn-anomaly-book"][0] == helpers.__version__
     assert after[LEFT_OUT] is not None
     # The TensorFlow and Keras that were there are the very same installations.
     assert after["tensorflow-cpu"] == before["tensorflow-cpu"] is not None

@@ -87,7 +87,8 @@ def _third_party(names):
     # The package, the tests' own modules, and the book's Sphinx extensions (book/_ext).
     extensions = {path.stem for path in (ROOT / "book" / "_ext").glob("*.py")}
     tests = {path.stem for path in (ROOT / "tests").rglob("*.py")}
-    local = {"helpers", "_book", "conftest", *extensions, *tests}
+    scripts = {path.stem for path in (ROOT / "scripts").glob("*.py")}
+    local = {"helpers", "_book", "conftest", *extensions, *tests, *scripts}
     return {name for name in names if name not in sys.stdlib_module_names and name not in local}
 
 
