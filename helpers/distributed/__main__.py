@@ -32,7 +32,7 @@ __all__ = ["main"]
 
 
 def main(argv=None):
-    """Parse the arguments, train under MultiWorkerMirroredStrategy, write the result."""
+    """Train under MultiWorkerMirroredStrategy as the arguments say; write JSON."""
     parser = argparse.ArgumentParser(
         prog="python -m helpers.distributed", description=__doc__.split("\n\n")[0]
     )

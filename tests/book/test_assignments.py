@@ -12,8 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import nbformat
 import pytest
 import yaml
-
-from tests._book import ROOT
+from _book import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import assignments  # noqa: E402

@@ -6,8 +6,7 @@ import re
 import nbformat
 import pytest
 import yaml
-
-from tests._book import HTML, ROOT, toc_pages
+from _book import HTML, ROOT, toc_pages
 
 PLAN = yaml.safe_load((ROOT / "book" / "course_plan.yml").read_text())["going_further"]
 

@@ -2,7 +2,7 @@
 
 import re
 
-from tests._book import ROOT, toc_pages
+from _book import ROOT, toc_pages
 
 PAGE = ROOT / "book" / "self_check.md"
 
