@@ -41,12 +41,14 @@ AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
 PDF_NAME := nn-anomaly-detection.pdf
 PDF := _build/latex/$(PDF_NAME)
 
-.PHONY: help venv lock wheelhouse data mathjax axe book html student assignments pdf pdf-from-cache test check lint lab linkcheck clean
+.PHONY: help venv lock wheelhouse data mathjax axe book html i18n-update i18n-status student assignments pdf pdf-from-cache test check lint lab linkcheck clean
 
 help:
 	@echo "make book   set up .venv, fetch the data, execute every notebook, build _build/html"
 	@echo "make test   lint, run the test suite and build the book with every notebook executed"
 	@echo "make check  lint and the fast tests of helpers (no book build): the edit-test loop"
+	@echo "make i18n-update  refresh the Chinese edition's catalogs (locales/zh_CN) from the English"
+	@echo "make i18n-status  translated / fuzzy / untranslated messages of each page's catalog"
 	@echo "make student  build the student edition (no solutions) into _build/student/_build/html"
 	@echo "make pdf    the whole book as one PDF (needs XeLaTeX: see README), linked from the site"
 	@echo "make assignments  the course's autograded assignments (student notebook and autograder"
@@ -111,9 +113,21 @@ $(AXE):
 
 # scripts/execute_notebooks.py first clears the execution cache when helpers/ (data
 # registry included) changed since the cache was filled, so no page shows stale outputs.
+# Then the Chinese edition, from the same executed notebooks, into _build/html/zh.
 html: $(STAMP) data $(MATHJAX)
 	$(BIN)/python scripts/execute_notebooks.py
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
+	$(BIN)/python scripts/i18n.py build
+
+# The Chinese edition's catalogs (locales/zh_CN): re-extract the English text and merge it
+# in (new and changed messages become untranslated or fuzzy); then the counts per page.
+# CONTRIBUTING.md, "The Chinese edition", gives the workflow.
+i18n-update: $(STAMP) data
+	$(BIN)/python scripts/execute_notebooks.py
+	$(BIN)/python scripts/i18n.py update
+
+i18n-status: $(STAMP)
+	@$(BIN)/python scripts/i18n.py status
 
 # The student edition: the same site without the solutions, from the same executed notebooks.
 STUDENT_DIR := _build/student

@@ -33,6 +33,7 @@ def student_config(config):
                                   for name, path in sphinx.get("local_extensions", {}).items()}
     sphinx_config = sphinx.setdefault("config", {})
     sphinx_config["student_edition"] = True
+    sphinx_config["language_alternates"] = {}  # the Chinese edition has all the solutions
     sphinx_config["html_copy_source"] = False
     sphinx_config["html_show_sourcelink"] = False
     options = sphinx_config.setdefault("html_theme_options", {})

@@ -7,19 +7,68 @@
 - The ``{core-path}`` directive (used on ``book/core_path.md``) lists, chapter by
   chapter in the table of contents' order, the core sections with links and
   minutes, and the total.
+
+In the Chinese edition (``language: zh_CN``) the labels are Chinese, a page's
+length is counted in characters (each Chinese character one, each run of Latin
+letters or digits one) and ``course_words_per_minute`` is characters a minute.
+The going-further sections of ``book/course_plan.yml`` are named by their English
+headings, which a transform records before the translation replaces them.
 """
 
 import math
+import re
 from pathlib import Path
 
 import yaml
 from docutils import nodes
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 logger = logging.getLogger(__name__)
 
 _SKIP = (nodes.literal_block, nodes.math_block, nodes.raw, nodes.comment, nodes.image)
+
+
+_TOKEN = re.compile(r"[\u4e00-\u9fff]|[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]+")
+
+TEXT = {
+    "en": {
+        "core": "Core",
+        "going-further": "Going further",
+        "reading": "Reading time: about {minutes} minutes ({words:,} words of prose; "
+                   "code and outputs not counted).",
+        "page": " — {minutes} min of core reading",
+        "section": " ({minutes} min)",
+        "total": "The core path: {total} minutes of reading in {pages} pages "
+                 "(at {rate} words a minute).",
+    },
+    "zh": {
+        "core": "核心",
+        "going-further": "拓展",
+        "reading": "阅读时间：约 {minutes} 分钟（正文 {words:,} 字；代码与输出不计）。",
+        "page": "：核心内容 {minutes} 分钟",
+        "section": "（{minutes} 分钟）",
+        "total": "核心路线：{pages} 个页面，共 {total} 分钟阅读"
+                 "（按每分钟 {rate} 字计）。",
+    },
+}
+
+
+def _text(app, key, **values):
+    language = "zh" if (app.config.language or "").startswith("zh") else "en"
+    return TEXT[language][key].format(**values)
+
+
+class OriginalTitles(SphinxTransform):
+    """Record each section's heading as written, before a translation replaces it."""
+
+    default_priority = 10  # before sphinx.transforms.i18n.Locale (20)
+
+    def apply(self, **kwargs):
+        for section in self.document.findall(nodes.section):
+            if section.children and isinstance(section[0], nodes.title):
+                section["course_title"] = section[0].astext()
 
 
 class core_path_node(nodes.General, nodes.Element):
@@ -36,13 +85,21 @@ def _is_output(node):
     return "cell_output" in classes or "output" in classes
 
 
-def count_words(node):
-    """Words of prose under ``node``: code, outputs, maths and images not counted."""
+def count_words(node, cjk=False):
+    """Words of prose under ``node``: code, outputs, maths and images not counted.
+
+    With ``cjk``, each Chinese character counts as one word.
+    """
     if isinstance(node, _SKIP) or _is_output(node):
         return 0
     if isinstance(node, nodes.Text):
-        return len(node.astext().split())
-    return sum(count_words(child) for child in node.children)
+        text = node.astext()
+        return len(_TOKEN.findall(text)) if cjk else len(text.split())
+    return sum(count_words(child, cjk) for child in node.children)
+
+
+def _count(node, app):
+    return count_words(node, cjk=(app.config.language or "").startswith("zh"))
 
 
 def _plan(app):
@@ -70,16 +127,16 @@ def on_doctree_read(app, doctree):
     for section in [
         child for child in top.children if isinstance(child, nodes.section)
     ]:
-        title = section[0].astext().replace("\u2019", "'")  # undo smart quotes
-        kind = "going-further" if title in going_further else "core"
-        words = count_words(section)
-        section.insert(
-            1, _label("Going further" if kind == "going-further" else "Core", kind)
-        )
+        heading = section.get("course_title", section[0].astext())
+        heading = heading.replace("\u2019", "'")  # undo smart quotes
+        kind = "going-further" if heading in going_further else "core"
+        words = _count(section, app)
+        section.insert(1, _label(_text(app, kind), kind))
         records.append(
-            {"title": title, "id": section["ids"][0], "kind": kind, "words": words}
+            {"title": section[0].astext().replace("\u2019", "'"), "heading": heading,
+             "id": section["ids"][0], "kind": kind, "words": words}
         )
-    missing = going_further - {record["title"] for record in records}
+    missing = going_further - {record["heading"] for record in records}
     if missing:
         logger.warning(
             f"book/course_plan.yml lists headings that {docname} does not have: "
@@ -88,11 +145,8 @@ def on_doctree_read(app, doctree):
         )
     if not records:
         return
-    words = count_words(top)
-    text = (
-        f"Reading time: about {_minutes(words, app)} minutes ({words:,} words of "
-        "prose; code and outputs not counted)."
-    )
+    words = _count(top, app)
+    text = _text(app, "reading", minutes=_minutes(words, app), words=words)
     top.insert(1, nodes.paragraph(text, text, classes=["reading-time"]))
     if not hasattr(env, "course_sections"):
         env.course_sections = {}
@@ -128,20 +182,20 @@ def on_doctree_resolved(app, doctree, fromdocname):
             uri = app.builder.get_relative_uri(fromdocname, docname)
             head = nodes.paragraph()
             head += nodes.reference("", page["title"], refuri=uri, internal=True)
-            head += nodes.Text(f" — {minutes} min of core reading")
+            head += nodes.Text(_text(app, "page", minutes=minutes))
             items = nodes.bullet_list()
             for section in core:
                 entry = nodes.paragraph()
                 entry += nodes.reference(
                     "", section["title"], internal=True, refuri=f"{uri}#{section['id']}"
                 )
-                entry += nodes.Text(f" ({_minutes(section['words'], app)} min)")
+                entry += nodes.Text(
+                    _text(app, "section", minutes=_minutes(section["words"], app))
+                )
                 items += nodes.list_item("", entry)
             listing += nodes.list_item("", head, items)
-        summary = (
-            f"The core path: {total} minutes of reading in {len(order)} pages "
-            f"(at {app.config.course_words_per_minute} words a minute)."
-        )
+        summary = _text(app, "total", total=total, pages=len(order),
+                        rate=app.config.course_words_per_minute)
         node.replace_self(
             [nodes.paragraph(summary, summary, classes=["core-path-total"]), listing]
         )
@@ -165,9 +219,10 @@ def setup(app):
     app.add_config_value("course_words_per_minute", 200, "env")
     app.add_css_file("course.css")
     app.add_node(core_path_node)
+    app.add_transform(OriginalTitles)
     app.add_directive("core-path", CorePathDirective)
     app.connect("doctree-read", on_doctree_read)
     app.connect("env-purge-doc", on_env_purge_doc)
     app.connect("env-merge-info", on_env_merge_info)
     app.connect("doctree-resolved", on_doctree_resolved)
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": 2}
