@@ -73,8 +73,18 @@ def _absolute(config):
 
 
 def gettext_config(config):
-    """The configuration of the build that extracts the ``.pot`` templates."""
-    return _absolute(config)
+    """The configuration of the build that extracts the ``.pot`` templates.
+
+    The notebooks' outputs are rendered as for HTML, so the text extracted is the text
+    the HTML pages show (a table's HTML, not its LaTeX: no table is a message).
+    """
+    from myst_nb.core.render import base_render_priority
+
+    config = _absolute(config)
+    config["sphinx"]["config"]["nb_mime_priority_overrides"] = [
+        ["gettext", mime, priority] for mime, priority in base_render_priority()["html"].items()
+    ]
+    return config
 
 
 def zh_config(config):
@@ -307,8 +317,10 @@ def problems(message, docname, keys=None):
         available = keys(doc) if keys else glue_keys(doc)
         if key not in available:
             found.append(f"glue key {key!r} not found in {doc}")
+    # A glued value that is English text (a word chosen by a computed condition) has a
+    # Chinese twin, glued by the same cell under the same key with "_zh" appended.
     if Counter(k for _, k in _glue_refs(source, docname)) != Counter(
-            k for _, k in _glue_refs(target, docname)):
+            k.removesuffix("_zh") for _, k in _glue_refs(target, docname)):
         found.append("the glued values differ from the English")
     # the same references, as many times each: Sphinx warns of "inconsistent references"
     roles = tuple(Counter((role, _target(body)) for role, body in _ROLE.findall(text))
@@ -332,7 +344,7 @@ def problems(message, docname, keys=None):
 def _needs_translation(text):
     """Whether a message is prose (not a name, a number, code or a formula alone)."""
     prose = _MATH.sub("", _GLUE.sub("", _ROLE.sub("", text)))
-    prose = re.sub(r"`[^`]*`|\{[a-z:-]+\}|https?://\S+", "", prose)
+    prose = re.sub(r"`[^`]*`|\{[a-z:-]+\}|https?://\S+|\\[A-Za-z]+", "", prose)
     return len(re.findall(r"[A-Za-z]{3,}", prose)) >= 3
 
 
