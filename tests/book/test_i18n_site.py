@@ -57,7 +57,7 @@ COLLECT = """() => {
     clone.querySelectorAll('pre, code, script, style, mjx-container, .highlight, '
         + '.cell_output, .output, .citation, .footnote, .bibliography, '
         + 'div.docutils.container[id^="id"], .language-switch, .headerlink, '
-        + 'figure img, table.dataframe, .pasted-text')
+        + 'figure img, table.dataframe, .pasted-text, .bibtex-citation')
          .forEach(node => node.remove());
     const blocks = [...clone.querySelectorAll('p, li, dt, dd, h1, h2, h3, h4, th, '
                                                + 'caption, figcaption')]
@@ -74,8 +74,8 @@ COLLECT = """() => {
 
 def _untranslated(block):
     """Whether a block of text is English prose: three or more English words, no Chinese."""
-    if re.search(r"[\u4e00-\u9fff]", block):
-        return False
+    if re.search(r"[\u4e00-\u9fff]", block) or len(block.split()) < 2:
+        return False  # Chinese, or one token (a page's name in the execution table)
     words = re.findall(r"[A-Za-z]{3,}", re.sub(r"https?://\S+", "", block))
     return len(words) >= 4
 
@@ -147,6 +147,7 @@ def test_the_untranslated_prose_check_can_fail():
     assert _untranslated("The autoencoder learns to reconstruct normal data.")
     assert not _untranslated("自编码器学习重构正常数据（autoencoder）。")
     assert not _untranslated("ROC-AUC 0.998")
+    assert not _untranslated("book/03_cnn_step_by_step")
 
 
 def _switch_links(path):
