@@ -381,7 +381,8 @@ def build():
     if done.returncode:
         sys.stdout.write(text[-6000:])
         raise SystemExit(f"the Chinese build failed (log: {log})")
-    executed = re.findall(r"Executing: (\S+)", text)
+    # MyST-NB logs "PATH.ipynb: Executing notebook using local CWD" for each cache miss
+    executed = re.findall(r"(\S+\.ipynb): Executing notebook", re.sub(r"\x1b\[[0-9;]*m", "", text))
     if executed:
         raise SystemExit(f"the Chinese build executed notebooks {executed}: it must take them "
                          "from the English build's cache (run `make html` first)")
