@@ -50,7 +50,8 @@ def main():
     print(f"pages: {len(status)}; messages: {sum(totals.values())} "
           f"({totals['translated']} translated, {totals['fuzzy']} fuzzy, "
           f"{totals['untranslated']} untranslated)")
-    print(f"English words in the messages: {words:,}; characters in the translations: {characters:,}")
+    print(f"English words in the messages: {words:,}; "
+          f"characters in the translations: {characters:,}")
 
 
 if __name__ == "__main__":
