@@ -48,6 +48,10 @@ EXPECTED_FAILED = {
     # rows may round differently (relative differences ~1e-6, above the 1e-7
     # tolerance of the check).
     "check_methods_subset_invariance": "float32 scores agree with the full batch to ~1e-6 only",
+    # Likewise a shuffled batch: on some CPUs (seen on an AVX2-only AMD EPYC, not on the
+    # machine the check was written on) one score in 20 moved by 2.4e-7, relatively.
+    "check_methods_sample_order_invariance": "float32 scores of a shuffled batch agree "
+                                             "to ~1e-6 only, on some CPUs",
 }
 
 
