@@ -8,9 +8,10 @@ ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 
 
-def toc_pages():
-    """Every page in _toc.yml, root first, as paths without suffix (e.g. 'book/05_project')."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+def toc_pages(toc_path=ROOT / "_toc.yml"):
+    """Every page in _toc.yml (or another table of contents), root first, as paths
+    without suffix (e.g. 'book/05_project')."""
+    toc = yaml.safe_load(Path(toc_path).read_text(encoding="utf-8"))
     pages = [toc["root"]]
 
     def walk(entries):

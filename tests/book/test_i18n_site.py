@@ -31,23 +31,7 @@ ZH_TOC = ROOT / "locales" / "zh_CN" / "_toc.yml"
 ZH_AXE_REPORT = AXE_REPORT.with_name("axe-report-zh.json")
 
 
-def _zh_pages():
-    import yaml
-
-    toc = yaml.safe_load(ZH_TOC.read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries:
-            pages.append(entry["file"])
-            walk(entry.get("sections") or [])
-
-    for part in toc.get("parts", []):
-        walk(part["chapters"])
-    return pages
-
-
-PAGES = _zh_pages()
+PAGES = toc_pages(ZH_TOC)
 
 # Text that stays English in the Chinese edition: code, outputs, formulas, the reference
 # list, the theme's navigation, figures' own labels.
